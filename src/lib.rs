@@ -1,1 +1,20 @@
-//! replybox
+//! replybox: a self-hosted comment service. One binary next to any blog, one script tag on its
+//! pages. See DESIGN.md for the whole picture; each module below is one idea.
+
+pub mod api; // the JSON endpoints the widget calls
+pub mod app; // state, router, middleware, serving and shutdown
+pub mod auth; // credentials and the viewer behind a request
+pub mod avatar; // avatars drawn by replybox itself
+pub mod cache; // short-lived memory of public threads and counts
+pub mod client_ip; // the client's address, trusting only configured proxies
+pub mod config; // typed configuration: defaults < config.toml < REPLYBOX_* env
+pub mod error; // one error type with stable codes
+pub mod extract; // JSON and query extractors that answer in our error format
+pub mod fingerprint; // keyed digests of emails and addresses
+pub mod moderation; // the rules that decide a new comment's status
+pub mod ratelimit; // per-client limits on reads and comments
+pub mod render; // markdown → sanitised HTML (the only HTML cleaning)
+pub mod sites; // configured sites and their origins
+pub mod store; // SQLite / PostgreSQL storage; all SQL lives here
+pub mod submit; // validating and storing a new comment
+pub mod telemetry; // logs and metrics

@@ -1,0 +1,100 @@
+//! `GET /api/comments` (a page's thread) and `POST /api/comments` (a new comment).
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::view::{CommentView, SiteView, ThreadPage, ThreadView};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::client_ip::ClientIp;
+use crate::error::AppResult;
+use crate::extract::{AppJson, AppQuery};
+use crate::store;
+use crate::submit::{self, CommentInput};
+
+/// Which page's thread to read.
+#[derive(Debug, Deserialize)]
+pub struct ThreadQuery {
+    site: String,
+    uri: String,
+}
+
+/// The page's visible comments, oldest first; an unknown page is an empty thread.
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    AppQuery(query): AppQuery<ThreadQuery>,
+) -> AppResult<Response> {
+    let site = state.sites.get(&query.site)?;
+    let anonymous = viewer.reader.is_none();
+    let key = (query.site, query.uri);
+    if anonymous {
+        if let Some(body) = state.caches.threads.get(&key) {
+            return Ok(json_bytes(body));
+        }
+    }
+    let (site_id, uri) = &key;
+    let thread = store::threads::find(&state.db, site_id, uri).await?;
+    let rows = match &thread {
+        Some(thread) => {
+            store::comments::visible_in_thread(&state.db, thread.id, viewer.reader_id()).await?
+        }
+        None => Vec::new(),
+    };
+    let base = state.public_base();
+    let comments: Vec<CommentView> = rows
+        .into_iter()
+        .map(|row| CommentView::of(row, viewer.reader_id(), base))
+        .collect();
+    let page = ThreadPage {
+        site: SiteView::of(&site),
+        thread: ThreadView {
+            uri,
+            title: thread.as_ref().and_then(|t| t.title.as_deref()),
+            count: comments.iter().filter(|c| c.is_approved()).count(),
+            locked: thread.as_ref().is_some_and(|t| t.locked),
+        },
+        comments,
+        viewer: None,
+    };
+    let body = Bytes::from(serde_json::to_vec(&page).map_err(anyhow::Error::from)?);
+    if anonymous {
+        state.caches.threads.put(key, body.clone());
+    }
+    Ok(json_bytes(body))
+}
+
+/// Posts a comment; 201 with the comment as the author sees it.
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    AppJson(input): AppJson<CommentInput>,
+) -> AppResult<Response> {
+    let site = state.sites.get(&input.site)?;
+    super::check_write_origin(&state, &site, &headers)?;
+    state.limits.check_write(site.id(), ip)?;
+    let submitted = submit::submit(&state, &site, &viewer, ip, input).await?;
+    // The author always sees their own comment as theirs.
+    let reader = submitted.comment.reader_id;
+    let comment = CommentView::of(submitted.comment, reader, state.public_base());
+    let body = match submitted.credential {
+        Some(credential) => json!({"comment": comment, "credential": credential}),
+        None => json!({"comment": comment}),
+    };
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+fn json_bytes(body: Bytes) -> Response {
+    let mut response = body.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}

@@ -1,0 +1,25 @@
+//! `GET /api/session` (who am I) and `DELETE /api/session` (forget my credential).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::store;
+
+/// The signed-in viewer, or `{"viewer": null}` for guests and anonymous readers (sign-in with an
+/// account arrives with the sign-in capability).
+pub async fn show(_viewer: Viewer) -> Json<Value> {
+    Json(json!({"viewer": null}))
+}
+
+/// Ends the presented credential server-side; the browser's copy stops working at once.
+pub async fn sign_out(State(state): State<AppState>, viewer: Viewer) -> AppResult<StatusCode> {
+    if let Some(reader) = viewer.reader {
+        store::readers::delete(&state.db, reader.id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,125 @@
+//! The JSON shapes of the widget's API (DESIGN.md "Public API": keep these names).
+
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::sites::Site;
+use crate::store::comments::CommentRow;
+
+/// A comment as readers see it.
+#[derive(Debug, Serialize)]
+pub struct CommentView {
+    id: i64,
+    parent: Option<i64>,
+    author: AuthorView,
+    html: String,
+    created: String,
+    edited: Option<String>,
+    status: String,
+    mine: bool,
+}
+
+/// A comment's author as readers see them: never an email address.
+#[derive(Debug, Serialize)]
+pub struct AuthorView {
+    name: String,
+    avatar: String,
+    url: Option<String>,
+    provider: Option<String>,
+}
+
+/// A page's thread summary.
+#[derive(Debug, Serialize)]
+pub struct ThreadView<'a> {
+    /// The page URI.
+    pub uri: &'a str,
+    /// The page title, if known.
+    pub title: Option<&'a str>,
+    /// Approved comments on the page.
+    pub count: usize,
+    /// Whether new comments are refused.
+    pub locked: bool,
+}
+
+/// What the widget needs to know about the site to draw its form.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    id: &'a str,
+    name: &'a str,
+    guests: bool,
+    email: &'static str,
+    providers: Vec<ProviderView>,
+}
+
+/// A sign-in button.
+#[derive(Debug, Serialize)]
+pub struct ProviderView {
+    id: String,
+    name: String,
+}
+
+/// `GET /api/comments`
+#[derive(Debug, Serialize)]
+pub struct ThreadPage<'a> {
+    /// The site.
+    pub site: SiteView<'a>,
+    /// The thread.
+    pub thread: ThreadView<'a>,
+    /// Visible comments, oldest first.
+    pub comments: Vec<CommentView>,
+    /// The signed-in reader, or null.
+    pub viewer: Option<()>,
+}
+
+impl<'a> SiteView<'a> {
+    /// The public face of a site's configuration.
+    pub fn of(site: &'a Site) -> Self {
+        Self {
+            id: site.id(),
+            name: &site.config.name,
+            guests: site.config.guests,
+            email: if site.requires_guest_email() {
+                "required"
+            } else {
+                "optional"
+            },
+            // Sign-in providers arrive with the sign-in capability; none is configured yet.
+            providers: Vec::new(),
+        }
+    }
+}
+
+impl CommentView {
+    /// Shapes a stored comment for a viewer (`viewer_reader` recognises their own comments).
+    pub fn of(row: CommentRow, viewer_reader: Option<i64>, public_base: &str) -> Self {
+        Self {
+            id: row.id,
+            parent: row.parent_id,
+            mine: viewer_reader.is_some() && row.reader_id == viewer_reader,
+            author: AuthorView {
+                name: row.author_name,
+                avatar: format!("{public_base}{}", row.author_avatar),
+                url: row.author_url,
+                provider: row.author_provider,
+            },
+            html: row.html,
+            created: rfc3339(row.created_at),
+            edited: row.edited_at.map(rfc3339),
+            status: row.status,
+        }
+    }
+
+    /// Whether the comment counts towards the public count.
+    pub fn is_approved(&self) -> bool {
+        self.status == "approved"
+    }
+}
+
+/// Epoch milliseconds as RFC 3339 UTC.
+pub fn rfc3339(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,60 @@
+//! Keyed one-way digests of personal data: an email becomes an avatar key, an address becomes a
+//! value bans can match, without either being recoverable from what is stored or published.
+//! (A plain hash of an email, as Gravatar uses, is reversed with a list of addresses.)
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// HMAC-SHA256 under the instance's secret.
+#[derive(Clone)]
+pub struct Fingerprints {
+    key: Vec<u8>,
+}
+
+impl std::fmt::Debug for Fingerprints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Fingerprints([redacted])")
+    }
+}
+
+impl Fingerprints {
+    /// Uses `secret` as the HMAC key.
+    pub fn new(secret: &str) -> Self {
+        Self {
+            key: secret.as_bytes().to_vec(),
+        }
+    }
+
+    fn digest(&self, purpose: &str, value: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(value.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+
+    /// The avatar path for a guest: by email when given (same picture on every page), else by name.
+    pub fn guest_avatar_path(&self, email: Option<&str>, name: &str) -> String {
+        let seed = match email {
+            Some(email) => format!("email:{}", email.trim().to_lowercase()),
+            None => format!("name:{}", name.trim()),
+        };
+        format!("/avatar/{}.svg", &self.digest("avatar", &seed)[..20])
+    }
+
+    /// A salted digest of a client address, stored with comments so bans can match it later.
+    pub fn ip_hash(&self, ip: std::net::IpAddr) -> String {
+        self.digest("ip", &ip.to_string())
+    }
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}

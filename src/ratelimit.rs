@@ -1,0 +1,160 @@
+//! Rate limits per client address: a generous one for reads, a tight one per site for comments.
+//!
+//! Keyed governor limiters, checked directly (no tower_governor: its key extractor trusts a forged
+//! `X-Forwarded-For`). The address comes from [`crate::client_ip`]. IPv6 clients are keyed by
+//! their /64, which is what one subscriber usually holds. The limiters' maps are pruned
+//! periodically by [`RateLimits::prune`], or they would only grow.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+
+type Limiter = DefaultKeyedRateLimiter<IpAddr>;
+
+/// All limiters of the instance; cheap to clone.
+#[derive(Clone)]
+pub struct RateLimits {
+    enabled: bool,
+    reads: Arc<Limiter>,
+    writes_by_site: Arc<HashMap<String, Limiter>>,
+}
+
+impl RateLimits {
+    /// Builds the limiters from `[limits]` and each site's own `writes_per_minute`.
+    pub fn from_config(config: &Config) -> Self {
+        let limits = &config.limits;
+        let quota = |per_minute: u32, burst: u32| {
+            Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN))
+                .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
+        };
+        let reads = Arc::new(Limiter::dashmap(quota(
+            limits.reads_per_minute,
+            limits.read_burst,
+        )));
+        let writes_by_site = config
+            .sites
+            .iter()
+            .map(|site| {
+                let per_minute = site.writes_per_minute.unwrap_or(limits.writes_per_minute);
+                (
+                    site.id.clone(),
+                    Limiter::dashmap(quota(per_minute, limits.write_burst)),
+                )
+            })
+            .collect();
+        Self {
+            enabled: limits.enabled,
+            reads,
+            writes_by_site: Arc::new(writes_by_site),
+        }
+    }
+
+    /// Counts a read by this client; `rate_limited` when it has used its share.
+    pub fn check_read(&self, ip: IpAddr) -> AppResult<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        check(&self.reads, ip)
+    }
+
+    /// Counts a new comment by this client on this site.
+    pub fn check_write(&self, site: &str, ip: IpAddr) -> AppResult<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        match self.writes_by_site.get(site) {
+            Some(limiter) => check(limiter, ip),
+            None => Err(AppError::UnknownSite),
+        }
+    }
+
+    /// Forgets clients whose limits have fully recovered, and returns how many are still tracked.
+    pub fn prune(&self) -> usize {
+        let mut tracked = 0;
+        for limiter in std::iter::once(self.reads.as_ref()).chain(self.writes_by_site.values()) {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+            tracked += limiter.len();
+        }
+        tracked
+    }
+}
+
+fn check(limiter: &Limiter, ip: IpAddr) -> AppResult<()> {
+    limiter.check_key(&rate_key(ip)).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        AppError::RateLimited {
+            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        }
+    })
+}
+
+/// The key an address is counted under: IPv4 as is, IPv6 by its /64 network.
+fn rate_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::from(segments)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(writes_per_minute: u32, burst: u32) -> RateLimits {
+        let mut config = Config::from_toml("[[sites]]\nid = \"blog\"\nname = \"Blog\"").unwrap();
+        config.limits.writes_per_minute = writes_per_minute;
+        config.limits.write_burst = burst;
+        RateLimits::from_config(&config)
+    }
+
+    #[test]
+    fn a_client_gets_its_burst_then_waits() {
+        let limits = limits(2, 2);
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        assert!(limits.check_write("blog", ip).is_ok());
+        assert!(limits.check_write("blog", ip).is_ok());
+        match limits.check_write("blog", ip) {
+            Err(AppError::RateLimited { retry_after_secs }) => {
+                assert!((1..=30).contains(&retry_after_secs))
+            }
+            other => panic!("expected rate_limited, got {other:?}"),
+        }
+        let other: IpAddr = "192.0.2.2".parse().unwrap();
+        assert!(
+            limits.check_write("blog", other).is_ok(),
+            "another client has its own budget"
+        );
+    }
+
+    #[test]
+    fn one_ipv6_subscriber_cannot_hop_addresses_inside_its_64() {
+        let limits = limits(1, 1);
+        assert!(
+            limits
+                .check_write("blog", "2001:db8:1:2::1".parse().unwrap())
+                .is_ok()
+        );
+        assert!(
+            limits
+                .check_write("blog", "2001:db8:1:2::ffff".parse().unwrap())
+                .is_err()
+        );
+        assert!(
+            limits
+                .check_write("blog", "2001:db8:1:3::1".parse().unwrap())
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! The sites this instance serves, looked up by id on every request.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::config::{Config, GuestEmail, ModerationMode, SiteConfig, normalize_origin};
+use crate::error::AppError;
+
+/// One configured blog, with its origins normalised for comparison with `Origin` headers.
+#[derive(Debug)]
+pub struct Site {
+    /// The site's configuration as written.
+    pub config: SiteConfig,
+    /// Normalised origins (`https://blog.example.com`).
+    pub origins: HashSet<String>,
+}
+
+impl Site {
+    /// The site's id (`data-site`).
+    pub fn id(&self) -> &str {
+        &self.config.id
+    }
+
+    /// Which comments wait for a moderator.
+    pub fn moderation(&self) -> ModerationMode {
+        self.config.moderation
+    }
+
+    /// Whether guests must give an email address.
+    pub fn requires_guest_email(&self) -> bool {
+        self.config.guest_email == GuestEmail::Required
+    }
+}
+
+/// All sites by id; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Sites {
+    by_id: Arc<HashMap<String, Arc<Site>>>,
+    any_origin: Arc<HashSet<String>>,
+}
+
+impl Sites {
+    /// Builds the registry from a validated configuration.
+    pub fn from_config(config: &Config) -> Self {
+        let mut by_id = HashMap::new();
+        let mut any_origin = HashSet::new();
+        for site in &config.sites {
+            let origins: HashSet<String> = site
+                .origins
+                .iter()
+                .filter_map(|o| normalize_origin(o).ok())
+                .collect();
+            any_origin.extend(origins.iter().cloned());
+            by_id.insert(
+                site.id.clone(),
+                Arc::new(Site {
+                    config: site.clone(),
+                    origins,
+                }),
+            );
+        }
+        Self {
+            by_id: Arc::new(by_id),
+            any_origin: Arc::new(any_origin),
+        }
+    }
+
+    /// The site with this id, or `unknown_site`.
+    pub fn get(&self, id: &str) -> Result<Arc<Site>, AppError> {
+        self.by_id.get(id).cloned().ok_or(AppError::UnknownSite)
+    }
+
+    /// Whether any site lists this origin (used to answer CORS preflights, which carry no site).
+    pub fn any_allows(&self, origin: &str) -> bool {
+        self.any_origin.contains(origin)
+    }
+
+    /// Every site, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Site>> {
+        self.by_id.values()
+    }
+}

@@ -1,0 +1,32 @@
+//! Readers: the credential a browser holds (a guest's, or a signed-in user's).
+//! Only a SHA-256 hash of the token is stored, so a database leak gives no working credential.
+
+use sqlx::FromRow;
+
+use super::{Db, on_db};
+
+/// A credential that is still valid.
+#[derive(Debug, Clone, FromRow)]
+pub struct ReaderRow {
+    /// Row id; comments remember which reader wrote them.
+    pub id: i64,
+    /// Set when the reader has signed in with an account.
+    pub user_id: Option<i64>,
+}
+
+/// The reader holding this token, unless it is unknown or expired.
+pub async fn find_by_token(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<ReaderRow>> {
+    on_db!(db, pool => {
+        sqlx::query_as("SELECT id, user_id FROM readers WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// Ends a credential (sign-out). Comments it wrote stay, but are no longer recognised as "mine".
+pub async fn delete(db: &Db, id: i64) -> sqlx::Result<()> {
+    on_db!(db, pool => sqlx::query("DELETE FROM readers WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
+    Ok(())
+}
