@@ -95,17 +95,16 @@ pub fn router(state: AppState) -> Router {
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         .max_age(Duration::from_secs(3600));
 
-    let public = api::routes(&state)
-        .route("/avatar/{file}", get(avatar::serve))
-        .layer(cors);
-
     Router::new()
-        .merge(public)
+        .merge(api::routes(&state))
+        .route("/avatar/{file}", get(avatar::serve))
         .route("/healthz", get(healthz))
         .route("/metrics", get(telemetry::serve_metrics))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(state.config.server.max_body_bytes))
+        // Outside the routes, so preflights reach it before the method router answers 405.
+        .layer(cors)
         .layer(axum::middleware::from_fn(telemetry::track_requests))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -18,6 +18,24 @@ use url::Url;
 
 const ENV_PREFIX: &str = "REPLYBOX_";
 
+/// The top-level sections the environment may override. Other `REPLYBOX_*` variables (such as
+/// `REPLYBOX_CONFIG`, the config file's path, or the test suite's `REPLYBOX_TEST_POSTGRES_URL`)
+/// are not configuration keys.
+const SECTIONS: &[&str] = &["server", "database", "limits", "log"];
+
+/// Whether a lower-cased `REPLYBOX_` key (prefix removed; nesting as `__` or, once figment has
+/// split it, as `.`) names a configuration key.
+fn is_config_key(key: &str) -> bool {
+    let section = key
+        .split("__")
+        .next()
+        .unwrap_or_default()
+        .split('.')
+        .next()
+        .unwrap_or_default();
+    SECTIONS.contains(&section) && key.len() > section.len()
+}
+
 /// The whole configuration of one replybox instance.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -254,11 +272,10 @@ impl Config {
 
     fn from_figment(figment: Figment) -> anyhow::Result<Self> {
         let config: Config = figment
-            .merge(
-                Env::prefixed(ENV_PREFIX)
-                    .split("__")
-                    .filter(|key| !key.as_str().to_ascii_lowercase().ends_with("_file")),
-            )
+            .merge(Env::prefixed(ENV_PREFIX).split("__").filter(|key| {
+                let key = key.as_str().to_ascii_lowercase();
+                is_config_key(&key) && !key.ends_with("_file")
+            }))
             .merge(Serialized::globals(secrets_from_files()?))
             .extract()
             .context("invalid configuration")?;
@@ -326,6 +343,9 @@ fn secrets_from_files() -> anyhow::Result<serde_json::Value> {
         else {
             continue;
         };
+        if !is_config_key(&name.to_ascii_lowercase()) {
+            continue;
+        }
         let value =
             std::fs::read_to_string(&path).with_context(|| format!("reading {key}={path}"))?;
         let value = value.trim_end_matches(['\n', '\r']).to_string();

@@ -1,1 +1,11 @@
-fn main() {}
+//! replybox's black-box tests: one binary (every file in tests/ would be another slow link).
+//! Each story runs against SQLite, and against PostgreSQL when `REPLYBOX_TEST_POSTGRES_URL` is set.
+
+mod support;
+
+mod cli;
+mod comments;
+mod counts;
+mod errors;
+mod operations;
+mod rate_limits;

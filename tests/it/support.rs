@@ -1,0 +1,334 @@
+//! The test harness: a real replybox on a loopback port, backed by a fresh SQLite file or a fresh
+//! PostgreSQL database, and a client that talks to it like the widget does.
+
+use std::net::SocketAddr;
+
+use replybox::app::{self, AppState};
+use replybox::config::Config;
+use replybox::store::Db;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// The origin the test sites allow.
+pub const BLOG: &str = "http://blog.test";
+
+/// The sites every story can use.
+pub const SITES: &str = r#"
+[[sites]]
+id = "open"
+name = "Open blog"
+origins = ["http://blog.test"]
+moderation = "none"
+guest_email = "optional"
+
+[[sites]]
+id = "held"
+name = "Held blog"
+origins = ["http://blog.test"]
+moderation = "all"
+
+[[sites]]
+id = "first"
+name = "First-time blog"
+origins = ["http://blog.test"]
+moderation = "first-time"
+
+[[sites]]
+id = "members"
+name = "Members only"
+origins = ["http://blog.test"]
+guests = false
+"#;
+
+/// Which database engine a story runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each listed story once per engine: `mod story { fn sqlite(); fn postgres(); }`.
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::support::Engine::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if $crate::support::postgres_url().is_none() {
+                        eprintln!("REPLYBOX_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
+                        return;
+                    }
+                    super::$name($crate::support::Engine::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use on_both_engines;
+
+/// The PostgreSQL server for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("REPLYBOX_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+/// A database of the chosen engine that disappears with the test.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres_name: Option<String>,
+}
+
+impl TestDatabase {
+    pub async fn create(engine: Engine) -> Self {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/replybox.db", dir.path().display());
+                Self {
+                    url,
+                    _dir: Some(dir),
+                    postgres_name: None,
+                }
+            }
+            Engine::Postgres => {
+                let server = postgres_url().expect("REPLYBOX_TEST_POSTGRES_URL");
+                let name = format!("replybox_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = sqlx::PgPool::connect(&server)
+                    .await
+                    .expect("PostgreSQL reachable");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&admin)
+                    .await
+                    .expect("create database");
+                admin.close().await;
+                let mut url = url::Url::parse(&server).expect("PostgreSQL URL");
+                url.set_path(&name);
+                Self {
+                    url: url.to_string(),
+                    _dir: None,
+                    postgres_name: Some(name),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
+        let server = postgres_url().expect("set when the database was made");
+        // Drop runs inside the test's runtime; use a thread with its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                if let Ok(admin) = sqlx::PgPool::connect(&server).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&admin)
+                        .await;
+                    admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A running replybox.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    _db: TestDatabase,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    /// Starts replybox with the standard test sites and generous limits.
+    pub async fn start(engine: Engine) -> Self {
+        Self::with_config(engine, &format!("[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n{SITES}")).await
+    }
+
+    /// Starts replybox with extra TOML (sections other than `[server]` and `[database]`).
+    pub async fn with_config(engine: Engine, toml: &str) -> Self {
+        let db = TestDatabase::create(engine).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr: SocketAddr = listener.local_addr().expect("address");
+        let (server_lines, rest) = split_server_section(toml);
+        let text = format!(
+            "[server]\npublic_url = \"http://localhost:{port}\"\n{server_lines}\n[database]\nurl = \"{url}\"\nmax_connections = 4\n\n{rest}",
+            port = addr.port(),
+            url = db.url,
+        );
+        let config = Config::from_toml(&text).expect("test config");
+        Self::with_parsed_config(config, db, listener).await
+    }
+
+    async fn with_parsed_config(
+        config: Config,
+        db: TestDatabase,
+        listener: tokio::net::TcpListener,
+    ) -> Self {
+        let addr = listener.local_addr().expect("address");
+        let state = AppState::start(config).await.expect("app starts");
+        let (tx, rx) = oneshot::channel::<()>();
+        let server_state = state.clone();
+        let server = tokio::spawn(async move {
+            app::serve(server_state, listener, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        Self {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::builder().build().expect("client"),
+            state,
+            _db: db,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Posts a comment from the blog's origin, as the widget would.
+    pub async fn post(&self, body: Value, credential: Option<&str>) -> Response {
+        let mut request = self
+            .client
+            .post(self.url("/api/comments"))
+            .header("Origin", BLOG)
+            .json(&body);
+        if let Some(token) = credential {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Posts a guest comment and returns the 201 body.
+    pub async fn post_as_guest(
+        &self,
+        site: &str,
+        uri: &str,
+        parent: Option<i64>,
+        body: &str,
+        name: &str,
+    ) -> Value {
+        let response = self
+            .post(
+                json!({"site": site, "uri": uri, "parent": parent, "body": body,
+                       "author": {"name": name, "email": format!("{}@example.org", name.to_lowercase().replace(' ', ".")), "url": null}}),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "posting as {name}");
+        response.json().await.expect("json")
+    }
+
+    /// Reads a page's thread (optionally as the holder of a credential).
+    pub async fn thread(&self, site: &str, uri: &str, credential: Option<&str>) -> Value {
+        let mut request = self
+            .client
+            .get(self.url("/api/comments"))
+            .query(&[("site", site), ("uri", uri)]);
+        if let Some(token) = credential {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("json")
+    }
+
+    /// A number from the database, to check what was (not) written.
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        match &self.state.db {
+            Db::Sqlite(pool) => sqlx::query_scalar(&sql)
+                .fetch_one(pool)
+                .await
+                .expect("count"),
+            Db::Postgres(pool) => sqlx::query_scalar(&sql)
+                .fetch_one(pool)
+                .await
+                .expect("count"),
+        }
+    }
+
+    /// One text column of one comment, straight from the database.
+    pub async fn comment_column(&self, id: i64, column: &str) -> Option<String> {
+        let sql = format!("SELECT {column} FROM comments WHERE id = $1");
+        match &self.state.db {
+            Db::Sqlite(pool) => sqlx::query_scalar(&sql)
+                .bind(id)
+                .fetch_one(pool)
+                .await
+                .expect("column"),
+            Db::Postgres(pool) => sqlx::query_scalar(&sql)
+                .bind(id)
+                .fetch_one(pool)
+                .await
+                .expect("column"),
+        }
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Splits a test's `[server]` lines (merged into the harness's own) from the rest.
+fn split_server_section(toml: &str) -> (String, String) {
+    let Some(start) = toml.find("[server]\n") else {
+        return (String::new(), toml.to_string());
+    };
+    let after = &toml[start + "[server]\n".len()..];
+    let end = after.find("\n[").map(|i| i + 1).unwrap_or(after.len());
+    (
+        after[..end].to_string(),
+        format!("{}{}", &toml[..start], &after[end..]),
+    )
+}
+
+/// The error code of an error response.
+pub async fn error_code(response: Response) -> (StatusCode, String) {
+    let status = response.status();
+    let body: Value = response.json().await.expect("error body is JSON");
+    (
+        status,
+        body["error"]["code"]
+            .as_str()
+            .expect("error.code")
+            .to_string(),
+    )
+}
