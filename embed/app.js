@@ -41,21 +41,21 @@ const STRINGS = {
     d: { one: '{n} day ago', other: '{n} days ago' },
     h: { one: '{n} hour ago', other: '{n} hours ago' },
     m: { one: '{n} minute ago', other: '{n} minutes ago' },
-    rate_limited: { one: 'You’re posting too fast — try again in {n} second.', other: 'You’re posting too fast — try again in {n} seconds.' },
-    rate_limited_soon: 'You’re posting too fast — try again in a moment.',
+    rate_limited: { one: "You're posting too fast — try again in {n} second.", other: "You're posting too fast — try again in {n} seconds." },
+    rate_limited_soon: "You're posting too fast — try again in a moment.",
     comment_empty: 'Please write a comment first.',
     comment_too_long: 'Your comment is too long — please shorten it.',
     payload_too_large: 'Your comment is too long — please shorten it.',
     name_required: 'Please enter your name.',
     name_too_long: 'That name is too long — please shorten it.',
     email_required: 'Please enter your email address. It is never published.',
-    invalid_email: 'That email address doesn’t look right.',
-    invalid_url: 'That website address doesn’t look right — it should start with https:// or http://.',
+    invalid_email: "That email address doesn't look right.",
+    invalid_url: "That website address doesn't look right — it should start with https:// or http://.",
     invalid_parent: 'The comment you are replying to is no longer there.',
     thread_locked: 'Comments are closed.',
     banned: 'You can no longer comment on this site.',
     guests_not_allowed: 'Please log in to comment.',
-    origin_not_allowed: 'Comments can’t be posted from this page’s address.',
+    origin_not_allowed: "Comments can't be posted from this page's address.",
     unknown_site: 'This comment section is not set up correctly (unknown site).',
     generic: 'Something went wrong — please try again.'
   },
@@ -405,6 +405,7 @@ async function post(e) {
   submit.disabled = true;
   submit.textContent = t('posting');
   setStatus('', false);
+  let failed = null; // [code, Retry-After] once something went wrong
   try {
     const { r, j } = await api('POST', 'comments', {
       site: P.site, uri: P.uri, title: P.title || null,
@@ -421,15 +422,15 @@ async function post(e) {
       setStatus(c.status === 'approved' ? t('posted') : t('pending'), false);
       $('c-' + c.id)?.querySelector('article').focus();
     } else {
-      showError(j?.error?.code, r.headers.get('Retry-After'));
+      failed = [j?.error?.code, r.headers.get('Retry-After')];
     }
   } catch {
-    showError(null);
-  } finally {
-    busy = false;
-    submit.disabled = false;
-    submit.textContent = t('post');
+    failed = [null];
   }
+  busy = false;
+  submit.disabled = false; // before showError, which may focus the button
+  submit.textContent = t('post');
+  if (failed) showError(...failed);
 }
 
 // ---- Start
