@@ -333,7 +333,7 @@ function buildForm() {
       // Inert until sign-in lands (separate issue); the popup flow will hook in here.
       h('button', { type: 'button', class: 'rb-provider', 'data-provider': p.id, title: t('loginWith', { name: p.name }) }, p.name))) : null,
     guest && h('div', { class: 'rb-guest' },
-      field('name', t('name'), 'text', { required: true, autocomplete: 'name', maxlength: 100 }),
+      field('name', t('name'), 'text', { required: true, autocomplete: 'name' }),
       field('email', t('email'), 'email', { required: site.email === 'required', autocomplete: 'email' }),
       field('url', t('url'), 'url', { autocomplete: 'url', inputmode: 'url' })),
     status,
