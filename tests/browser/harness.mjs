@@ -110,7 +110,8 @@ guests = true
 
 /**
  * The blog: a second site (127.0.0.1, while replybox is on localhost).
- *   /post/<slug>?site=S[&theme=T][&lang=L][&title=…]  a post embedding the thread
+ *   /post/<slug>?site=S[&theme=T][&lang=L][&uri=U][&title=…][&canonical=URL]
+ *                                                     a post embedding the thread
  *   /index?site=S&uris=/a,/b                          an index page with count spans only
  */
 export async function startBlog(port, replyboxOrigin) {
@@ -119,9 +120,10 @@ export async function startBlog(port, replyboxOrigin) {
     const q = url.searchParams;
     const script = (extra = '') =>
       `<script src="${esc(replyboxOrigin)}/embed.js" data-site="${esc(q.get('site') || 'open')}"${extra} async></script>`;
+    const canonical = q.has('canonical') ? `<link rel="canonical" href="${esc(q.get('canonical'))}">` : '';
     const page = (title, main) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>${esc(title)}</title></head>
+<title>${esc(title)}</title>${canonical}</head>
 <body><main><h1>${esc(title)}</h1>${main}</main></body></html>`;
     let html;
     if (url.pathname.startsWith('/post/')) {

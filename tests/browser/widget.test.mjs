@@ -77,6 +77,20 @@ describe('replybox widget in Chromium', () => {
           assert.equal(stuck, mode === 'allowed', `cookie_controls_mode did not take effect (${mode})`);
         }));
 
+      test('the thread key: data-uri, else the canonical link\'s path, else the page path', T, () =>
+        story(env, mode, 'thread-key', async ({ page }) => {
+          const key = `/post/key-${mode}`;
+          await seed(env, { uri: key, title: 'Key', body: 'Found by its key.', author: { name: 'Kay' } });
+          const found = async (url) => {
+            await page.goto(url);
+            return (await (await widget(page)).textContent('#rb-title')) !== 'No comments yet';
+          };
+          assert.ok(await found(postUrl(`key-${mode}`)), 'location.pathname');
+          assert.ok(await found(postUrl(`alias-${mode}`, { canonical: `${env.blog.origin}${key}` })), 'canonical link');
+          assert.ok(await found(postUrl(`other-${mode}`, { uri: key })), 'data-uri');
+          assert.ok(!(await found(postUrl(`alias-${mode}`))), 'a different path is a different thread');
+        }));
+
       test('a guest posts and sees the comment (site open)', T, () =>
         story(env, mode, 'guest-post', async ({ page }) => {
           await page.goto(postUrl(`guest-${mode}`, { title: 'Guest post' }));
