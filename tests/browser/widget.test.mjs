@@ -240,7 +240,7 @@ describe('replybox widget in Chromium', () => {
           const typedName = '<img src=y onerror=alert(6)>';
           await fillGuest(f, { body: '<svg onload=alert(7)></svg> typed', name: typedName });
           await f.click('button[type=submit]');
-          await f.waitForSelector('text=typed');
+          await f.waitForFunction(() => document.querySelectorAll('.rb-c').length === 2);
           const names = await f.$$eval('.rb-name', (n) => n.map((x) => x.textContent));
           assert.ok(names.includes(typedName), `typed name not shown literally: ${names}`);
           assert.equal(await f.evaluate(() => document.querySelectorAll('[onerror],[onload]').length), 0);
