@@ -1,0 +1,104 @@
+/*! replybox loader: puts the comment thread (an iframe on the
+ * replybox origin) into the page and fills comment-count spans. No cookies, no other hosts. */
+(function () {
+  'use strict';
+  var d = document;
+  var me = d.currentScript;
+  if (!me) {
+    // Very old browsers, or a copy of this file inlined by an optimiser: take the last
+    // script whose src ends with /embed.js (the one being executed is usually the last).
+    var all = d.querySelectorAll('script[src]');
+    for (var i = all.length - 1; i >= 0 && !me; i--) {
+      if (/\/embed\.js([?#]|$)/.test(all[i].src)) me = all[i];
+    }
+  }
+  if (!me) return;
+  var src = new URL(me.src, location.href);
+  var origin = src.origin;
+  var base = origin + src.pathname.replace(/\/embed\.js$/, '');
+  var ds = me.dataset;
+  var site = ds.site;
+  if (!site) {
+    if (window.console) console.error('replybox: the script tag needs data-site="…"');
+    return;
+  }
+
+  function start() {
+    counts();
+    thread();
+  }
+
+  function thread() {
+    var box = d.getElementById('replybox-thread');
+    // An index page carries the script only to fill its count spans: without the thread div
+    // and with count spans present we inject no thread (otherwise every index page would grow
+    // a comment box for the index itself). Without either, the thread goes after the script.
+    if (!box && d.querySelector('[data-replybox-count]')) return;
+    var uri = ds.uri;
+    if (!uri) {
+      // The canonical link's path (so "/post/" and "/post/?utm=x" share one thread, and the
+      // key matches the paths used in count spans); else the page's own path.
+      var canon = d.querySelector('link[rel="canonical"][href]');
+      uri = canon ? new URL(canon.href, location.href).pathname : location.pathname;
+    }
+    var q = {
+      site: site,
+      uri: uri,
+      title: ds.title || d.title,
+      theme: /^(light|dark|auto)$/.test(ds.theme) ? ds.theme : 'auto',
+      lang: ds.lang || navigator.language || 'en',
+      origin: location.origin
+    };
+    var qs = [];
+    for (var k in q) qs.push(k + '=' + encodeURIComponent(q[k]));
+    var f = d.createElement('iframe');
+    f.src = base + '/embed/thread?' + qs.join('&');
+    f.title = 'Comments';
+    f.setAttribute('scrolling', 'no');
+    f.setAttribute('frameborder', '0');
+    // CSSOM assignments: allowed even where the host page's CSP forbids inline style attributes.
+    var st = f.style;
+    st.width = '100%';
+    st.border = '0';
+    st.display = 'block';
+    st.overflow = 'hidden';
+    st.height = '240px';
+    // No sandbox: the thread needs its own (partitioned) storage and sign-in popups.
+    window.addEventListener('message', function (e) {
+      if (e.origin !== origin || e.source !== f.contentWindow) return;
+      var m = e.data;
+      if (m && m.type === 'replybox:height' && typeof m.height === 'number' && m.height >= 0) {
+        st.height = Math.ceil(Math.min(m.height, 1e6)) + 'px';
+      }
+    });
+    if (box) box.appendChild(f);
+    else me.parentNode.insertBefore(f, me.nextSibling);
+  }
+
+  function counts() {
+    var spans = d.querySelectorAll('[data-replybox-count]');
+    if (!spans.length) return;
+    var uris = [];
+    for (var i = 0; i < spans.length; i++) {
+      var u = spans[i].getAttribute('data-replybox-count');
+      if (uris.indexOf(u) < 0) uris.push(u);
+    }
+    fetch(base + '/api/counts', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ site: site, uris: uris })
+    }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (j) {
+      var c = j && j.counts;
+      if (!c) return;
+      for (var i = 0; i < spans.length; i++) {
+        var n = c[spans[i].getAttribute('data-replybox-count')];
+        if (typeof n === 'number') spans[i].textContent = String(n);
+      }
+    }).catch(function () { /* leave the spans as the page wrote them */ });
+  }
+
+  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
