@@ -1,4 +1,5 @@
 //! How fast comment bodies become sanitised HTML: `cargo bench --bench render`.
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use replybox::render::comment_html;

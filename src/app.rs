@@ -9,6 +9,7 @@ use anyhow::Context;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::response::Redirect;
 use axum::routing::get;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
@@ -24,7 +25,7 @@ use crate::fingerprint::Fingerprints;
 use crate::ratelimit::RateLimits;
 use crate::sites::Sites;
 use crate::store::{self, Db};
-use crate::{api, avatar, telemetry};
+use crate::{api, assets, avatar, telemetry};
 
 /// Everything a handler may need; cheap to clone.
 #[derive(Clone)]
@@ -98,6 +99,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes(&state))
         .route("/avatar/{file}", get(avatar::serve))
+        .route("/embed.js", get(assets::loader))
+        .route("/embed/thread", get(assets::thread_frame))
+        .route("/embed/{file}", get(assets::embed_file))
+        .route("/demo", get(|| async { Redirect::permanent("/demo/") }))
+        .route("/demo/", get(assets::demo))
+        .route("/demo/{file}", get(assets::demo))
         .route("/healthz", get(healthz))
         .route("/metrics", get(telemetry::serve_metrics))
         .fallback(|| async { AppError::NotFound })

@@ -1,0 +1,245 @@
+//! The widget's files, embedded in the binary (so one file is the whole deployment).
+//!
+//! Cache policy as data: the loader (`/embed.js`) keeps a stable URL, so it is cached briefly and
+//! revalidated by ETag; the iframe's script and stylesheet are named by a hash of their content
+//! and cached for a year (`immutable`); every file answers `304` to a matching `If-None-Match`.
+//! The iframe document is per site: its CSP lets only the site's origins frame it.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::app::AppState;
+use crate::extract::AppQuery;
+use crate::fingerprint::hex;
+
+/// How long a browser may keep a file without asking again.
+#[derive(Debug, Clone, Copy)]
+enum CachePolicy {
+    /// Content-hashed URL: forever.
+    Immutable,
+    /// Stable URL: five minutes, then revalidate.
+    Short,
+    /// Always revalidate.
+    Revalidate,
+}
+
+impl CachePolicy {
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::Immutable => "public, max-age=31536000, immutable",
+            Self::Short => "public, max-age=300",
+            Self::Revalidate => "no-cache",
+        })
+    }
+}
+
+/// One embedded file.
+struct Asset {
+    body: &'static [u8],
+    content_type: &'static str,
+    etag: HeaderValue,
+    cache: CachePolicy,
+}
+
+impl Asset {
+    fn new(body: &'static [u8], content_type: &'static str, cache: CachePolicy) -> Self {
+        Self {
+            body,
+            content_type,
+            etag: etag_of(body),
+            cache,
+        }
+    }
+
+    /// 200 with the body, or 304 when the browser already has this version.
+    fn respond(&self, request: &HeaderMap) -> Response {
+        let mut response = if matches_etag(request, &self.etag) {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            let mut response = self.body.into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(self.content_type),
+            );
+            response
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, self.etag.clone());
+        headers.insert(header::CACHE_CONTROL, self.cache.header());
+        response
+    }
+}
+
+fn etag_of(body: &[u8]) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{}\"", &hex(&Sha256::digest(body))[..20]))
+        .expect("hex is a valid header")
+}
+
+fn matches_etag(request: &HeaderMap, etag: &HeaderValue) -> bool {
+    let Some(wanted) = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let etag = etag.to_str().unwrap_or_default();
+    wanted
+        .split(',')
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
+}
+
+fn content_hash(body: &[u8]) -> String {
+    hex(&Sha256::digest(body))[..12].to_string()
+}
+
+struct Assets {
+    loader: Asset,
+    app_js_name: String,
+    app_js: Asset,
+    app_css_name: String,
+    app_css: Asset,
+    thread_html: String,
+    demo: HashMap<&'static str, Asset>,
+}
+
+const APP_JS: &[u8] = include_bytes!("../embed/app.js");
+const APP_CSS: &[u8] = include_bytes!("../embed/app.css");
+
+static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
+    let app_js_name = format!("app.{}.js", content_hash(APP_JS));
+    let app_css_name = format!("app.{}.css", content_hash(APP_CSS));
+    let thread_html = include_str!("../embed/thread.html")
+        .replace("%APP_JS%", &format!("/embed/{app_js_name}"))
+        .replace("%APP_CSS%", &format!("/embed/{app_css_name}"));
+    let demo = HashMap::from([
+        (
+            "",
+            Asset::new(
+                include_bytes!("../embed/demo/index.html"),
+                "text/html; charset=utf-8",
+                CachePolicy::Revalidate,
+            ),
+        ),
+        (
+            "posts.html",
+            Asset::new(
+                include_bytes!("../embed/demo/posts.html"),
+                "text/html; charset=utf-8",
+                CachePolicy::Revalidate,
+            ),
+        ),
+        (
+            "demo.css",
+            Asset::new(
+                include_bytes!("../embed/demo/demo.css"),
+                "text/css; charset=utf-8",
+                CachePolicy::Revalidate,
+            ),
+        ),
+    ]);
+    Assets {
+        loader: Asset::new(
+            include_bytes!("../embed/embed.js"),
+            "text/javascript; charset=utf-8",
+            CachePolicy::Short,
+        ),
+        app_js: Asset::new(
+            APP_JS,
+            "text/javascript; charset=utf-8",
+            CachePolicy::Immutable,
+        ),
+        app_css: Asset::new(APP_CSS, "text/css; charset=utf-8", CachePolicy::Immutable),
+        app_js_name,
+        app_css_name,
+        thread_html,
+        demo,
+    }
+});
+
+/// `GET /embed.js`: the loader blog pages include.
+pub async fn loader(headers: HeaderMap) -> Response {
+    ASSETS.loader.respond(&headers)
+}
+
+/// `GET /embed/{file}`: the iframe's content-hashed script and stylesheet.
+pub async fn embed_file(Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let assets = &*ASSETS;
+    if file == assets.app_js_name {
+        assets.app_js.respond(&headers)
+    } else if file == assets.app_css_name {
+        assets.app_css.respond(&headers)
+    } else {
+        not_found()
+    }
+}
+
+/// `GET /demo/` and `GET /demo/{file}`: a sample blog post for the first minute with replybox.
+pub async fn demo(file: Option<Path<String>>, headers: HeaderMap) -> Response {
+    let name = file.as_ref().map(|Path(name)| name.as_str()).unwrap_or("");
+    match ASSETS.demo.get(name) {
+        Some(asset) => asset.respond(&headers),
+        None => not_found(),
+    }
+}
+
+/// Which site's thread the iframe shows (the rest of the query is read by the iframe's script).
+#[derive(Debug, Deserialize)]
+pub struct FrameQuery {
+    site: String,
+}
+
+/// `GET /embed/thread?site=…`: the iframe document. Only the site's own origins may frame it.
+pub async fn thread_frame(
+    State(state): State<AppState>,
+    AppQuery(query): AppQuery<FrameQuery>,
+) -> Response {
+    let Ok(site) = state.sites.get(&query.site) else {
+        let mut response = (
+            StatusCode::NOT_FOUND,
+            "replybox: this site is not configured.",
+        )
+            .into_response();
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'"),
+        );
+        return response;
+    };
+    let mut ancestors: Vec<&str> = site.origins.iter().map(String::as_str).collect();
+    ancestors.sort_unstable();
+    let frame_ancestors = if ancestors.is_empty() {
+        "'none'".to_string()
+    } else {
+        ancestors.join(" ")
+    };
+    let csp = format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
+         base-uri 'none'; form-action 'none'; frame-ancestors {frame_ancestors}"
+    );
+    let mut response = ASSETS.thread_html.clone().into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, CachePolicy::Revalidate.header());
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "Not found").into_response()
+}
