@@ -9,3 +9,4 @@ mod counts;
 mod errors;
 mod operations;
 mod rate_limits;
+mod widget_assets;
