@@ -1,6 +1,7 @@
 //! Short-lived memory of what readers ask for most: a page's public thread as ready JSON, and
 //! pages' comment counts. A write through this instance forgets the page at once; entries also
-//! expire after `server.thread_cache_ms`, which bounds staleness when several instances share
+//! expire after `server.thread_cache_ms` (while one request rebuilds an expired entry, others
+//! get the old one), which bounds staleness to about twice that when several instances share
 //! one PostgreSQL database. Only anonymous views are cached (a viewer's own pending comments
 //! and "mine" flags are always read fresh).
 
@@ -30,16 +31,32 @@ impl<K: Hash + Eq, V: Clone> TtlCache<K, V> {
         }
     }
 
-    /// The value if present and fresh.
+    /// The value if present and fresh. When an entry has just expired, the first caller to notice
+    /// gets `None` and rebuilds it, while everyone else keeps getting the old value until the
+    /// new one is put: one rebuild per expiry, not one per waiting request (a 1,000-comment
+    /// thread would otherwise be rebuilt by every connection at once, every second).
     pub fn get(&self, key: &K) -> Option<V> {
-        let entries = self
+        {
+            let entries = self
+                .entries
+                .read()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match entries.get(key) {
+                None => return None,
+                Some((at, value)) if at.elapsed() < self.ttl => return Some(value.clone()),
+                Some(_) => {}
+            }
+        }
+        let mut entries = self
             .entries
-            .read()
+            .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries
-            .get(key)
-            .filter(|(at, _)| at.elapsed() < self.ttl)
-            .map(|(_, value)| value.clone())
+        let (at, value) = entries.get_mut(key)?;
+        if at.elapsed() < self.ttl {
+            return Some(value.clone());
+        }
+        *at = Instant::now();
+        None
     }
 
     /// Remembers a value.
@@ -96,5 +113,39 @@ impl Caches {
         let key = (site.to_string(), uri.to_string());
         self.threads.forget(&key);
         self.counts.forget(&key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_expired_entry_is_rebuilt_by_one_caller_while_others_get_the_old_value() {
+        let cache = TtlCache::new(Duration::from_millis(20));
+        cache.put("page", 1);
+        assert_eq!(cache.get(&"page"), Some(1));
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(
+            cache.get(&"page"),
+            None,
+            "the first caller after expiry rebuilds"
+        );
+        assert_eq!(
+            cache.get(&"page"),
+            Some(1),
+            "the others are served meanwhile"
+        );
+        cache.put("page", 2);
+        assert_eq!(cache.get(&"page"), Some(2));
+        cache.forget(&"page");
+        assert_eq!(cache.get(&"page"), None);
+    }
+
+    #[test]
+    fn a_zero_lifetime_turns_the_cache_off() {
+        let cache = TtlCache::new(Duration::ZERO);
+        cache.put("page", 1);
+        assert_eq!(cache.get(&"page"), None);
     }
 }

@@ -14,7 +14,9 @@ use crate::error::{AppError, AppResult};
 use crate::moderation::{self, trust::AuthorRef};
 use crate::render;
 use crate::sites::Site;
-use crate::store::{self, comments::CommentRow, comments::NewComment, comments::NewReader};
+use crate::store::comments::CommentRow;
+use crate::store::new_comment::{NewComment, NewReader};
+use crate::store::{self};
 use crate::telemetry;
 
 /// Longest page URI.
@@ -128,7 +130,7 @@ pub async fn submit(
         ip_hash: Some(state.fingerprints.ip_hash(ip)),
         created_at: now,
     };
-    let comment = store::comments::insert(&state.db, &new).await?;
+    let comment = store::new_comment::insert(&state.db, &new).await?;
     state.caches.page_changed(site.id(), uri);
     telemetry::comment_created(verdict.status.as_str());
     Ok(Submitted {

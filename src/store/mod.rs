@@ -17,28 +17,47 @@ use sqlx::{PgPool, SqlitePool};
 use crate::config::DatabaseConfig;
 
 pub mod comments;
+pub mod new_comment;
 pub mod readers;
 pub mod settings;
 pub mod threads;
 
-/// Runs the same expression against whichever pool is in use; `$pool` names the native pool.
+/// Runs the same expression against whichever pool is in use; `$pool` names the native pool
+/// (on SQLite, the reading pool: use [`on_db_writer!`] for statements that write).
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Sqlite(pools) => {
+                let $pool = &pools.reads;
+                $body
+            }
             $crate::store::Db::Postgres($pool) => $body,
         }
     };
 }
 pub(crate) use on_db;
 
+/// Like [`on_db!`] for statements that write (on SQLite, the single writing connection).
+macro_rules! on_db_writer {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite(pools) => {
+                let $pool = &pools.writes;
+                $body
+            }
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_db_writer;
+
 /// Opens a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so a
 /// transaction that reads before it writes cannot fail with "database is locked" under load.
 macro_rules! write_tx {
     ($db:expr, $tx:ident => $body:expr) => {
         match $db {
-            $crate::store::Db::Sqlite(pool) => {
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            $crate::store::Db::Sqlite(pools) => {
+                let mut $tx = pools.writes.begin_with("BEGIN IMMEDIATE").await?;
                 let result = $body;
                 $tx.commit().await?;
                 result
@@ -58,9 +77,21 @@ pub(crate) use write_tx;
 #[derive(Debug, Clone)]
 pub enum Db {
     /// An SQLite file (WAL mode).
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePools),
     /// A PostgreSQL server.
     Postgres(PgPool),
+}
+
+/// SQLite allows one writer at a time. Writers share one connection, queued fairly by the pool,
+/// instead of several connections racing for the lock in sleep-and-retry loops; that one
+/// connection's page cache also stays warm. Readers have a pool of their own (WAL lets them
+/// read while the writer writes).
+#[derive(Debug, Clone)]
+pub struct SqlitePools {
+    /// Connections for reading.
+    pub reads: SqlitePool,
+    /// The one connection that writes.
+    pub writes: SqlitePool,
 }
 
 impl Db {
@@ -84,20 +115,29 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                // Read pages through memory mapping rather than a system call per page.
+                .pragma("mmap_size", "268435456");
             if let Some(dir) = Path::new(options.get_filename()).parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir)
                         .with_context(|| format!("cannot create {}", dir.display()))?;
                 }
             }
-            let pool = SqlitePoolOptions::new()
-                .max_connections(config.max_connections)
-                .acquire_timeout(Duration::from_secs(5))
-                .connect_with(options)
+            // A local file cannot drop the connection the way a network can: skip the ping
+            // sqlx would otherwise send before every use.
+            let pool = |size: u32| {
+                SqlitePoolOptions::new()
+                    .max_connections(size)
+                    .test_before_acquire(false)
+                    .acquire_timeout(Duration::from_secs(5))
+            };
+            let writes = pool(1)
+                .connect_with(options.clone())
                 .await
                 .context("cannot open the SQLite database")?;
-            Ok(Self::Sqlite(pool))
+            let reads = pool(config.max_connections).connect_with(options).await?;
+            Ok(Self::Sqlite(SqlitePools { reads, writes }))
         } else {
             anyhow::bail!("database.url must start with sqlite:// or postgres://")
         }
@@ -106,7 +146,11 @@ impl Db {
     /// Applies the migrations this binary carries that the database has not seen yet.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
-            Self::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Self::Sqlite(pools) => {
+                sqlx::migrate!("migrations/sqlite")
+                    .run(&pools.writes)
+                    .await?
+            }
             Self::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -132,7 +176,13 @@ impl Db {
 
     /// Closes every connection (on shutdown).
     pub async fn close(&self) {
-        on_db!(self, pool => pool.close().await)
+        match self {
+            Self::Sqlite(pools) => {
+                pools.reads.close().await;
+                pools.writes.close().await;
+            }
+            Self::Postgres(pool) => pool.close().await,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, on_db};
+use super::{Db, on_db, on_db_writer};
 
 /// A credential that is still valid.
 #[derive(Debug, Clone, FromRow)]
@@ -27,6 +27,6 @@ pub async fn find_by_token(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<
 
 /// Ends a credential (sign-out). Comments it wrote stay, but are no longer recognised as "mine".
 pub async fn delete(db: &Db, id: i64) -> sqlx::Result<()> {
-    on_db!(db, pool => sqlx::query("DELETE FROM readers WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
+    on_db_writer!(db, pool => sqlx::query("DELETE FROM readers WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
     Ok(())
 }

@@ -13,6 +13,8 @@ on_both_engines!(
     a_reply_to_a_comment_on_another_page_is_refused,
     signing_out_ends_the_credential,
     an_unknown_page_is_an_empty_thread,
+    a_locked_thread_refuses_new_comments_and_writes_nothing,
+    many_readers_posting_at_once_all_get_their_comments_stored,
 );
 
 async fn a_guest_posts_on_an_open_site_and_everyone_reads_it(engine: Engine) {
@@ -294,5 +296,62 @@ async fn an_unknown_page_is_an_empty_thread(engine: Engine) {
         0,
         "reading creates nothing"
     );
+    app.stop().await;
+}
+
+async fn a_locked_thread_refuses_new_comments_and_writes_nothing(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let first = app
+        .post_as_guest("open", "/closed/", None, "before closing", "Ada")
+        .await;
+    app.execute("UPDATE threads SET locked = TRUE WHERE uri = '/closed/'")
+        .await;
+    let (comments, readers) = (
+        app.count_rows("comments").await,
+        app.count_rows("readers").await,
+    );
+
+    let refused = app.post(json!({"site": "open", "uri": "/closed/", "body": "too late", "author": {"name": "Bob"}}), None).await;
+    assert_eq!(
+        crate::support::error_code(refused).await,
+        (StatusCode::FORBIDDEN, "thread_locked".into())
+    );
+    let reply = app
+        .post(json!({"site": "open", "uri": "/closed/", "parent": first["comment"]["id"], "body": "reply", "author": {"name": "Bob"}}), None)
+        .await;
+    assert_eq!(
+        crate::support::error_code(reply).await,
+        (StatusCode::FORBIDDEN, "thread_locked".into())
+    );
+    assert_eq!(app.count_rows("comments").await, comments);
+    assert_eq!(
+        app.count_rows("readers").await,
+        readers,
+        "no credential issued for a refused comment"
+    );
+
+    let thread = app.thread("open", "/closed/", None).await;
+    assert_eq!(thread["thread"]["locked"], true);
+    assert_eq!(thread["comments"].as_array().unwrap().len(), 1);
+    app.stop().await;
+}
+
+async fn many_readers_posting_at_once_all_get_their_comments_stored(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let mut posts = tokio::task::JoinSet::new();
+    for n in 0..40 {
+        let (client, url) = (app.client.clone(), app.url("/api/comments"));
+        posts.spawn(async move {
+            let body = json!({"site": "open", "uri": format!("/busy-{}/", n % 3), "body": format!("comment {n}"),
+                              "author": {"name": format!("Reader {n}")}});
+            client.post(url).header("Origin", BLOG).json(&body).send().await.unwrap().status()
+        });
+    }
+    while let Some(status) = posts.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::CREATED);
+    }
+    assert_eq!(app.count_rows("comments").await, 40);
+    assert_eq!(app.count_rows("threads").await, 3);
+    assert_eq!(app.count_rows("readers").await, 40);
     app.stop().await;
 }

@@ -260,8 +260,8 @@ impl TestApp {
     pub async fn count_rows(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         match &self.state.db {
-            Db::Sqlite(pool) => sqlx::query_scalar(&sql)
-                .fetch_one(pool)
+            Db::Sqlite(pools) => sqlx::query_scalar(&sql)
+                .fetch_one(&pools.reads)
                 .await
                 .expect("count"),
             Db::Postgres(pool) => sqlx::query_scalar(&sql)
@@ -271,13 +271,22 @@ impl TestApp {
         }
     }
 
+    /// Runs a statement directly on the database (to set up what no API does yet).
+    pub async fn execute(&self, sql: &str) {
+        match &self.state.db {
+            Db::Sqlite(pools) => sqlx::query(sql).execute(&pools.writes).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        }
+        .expect("statement runs");
+    }
+
     /// One text column of one comment, straight from the database.
     pub async fn comment_column(&self, id: i64, column: &str) -> Option<String> {
         let sql = format!("SELECT {column} FROM comments WHERE id = $1");
         match &self.state.db {
-            Db::Sqlite(pool) => sqlx::query_scalar(&sql)
+            Db::Sqlite(pools) => sqlx::query_scalar(&sql)
                 .bind(id)
-                .fetch_one(pool)
+                .fetch_one(&pools.reads)
                 .await
                 .expect("column"),
             Db::Postgres(pool) => sqlx::query_scalar(&sql)

@@ -1,0 +1,241 @@
+//! Writing a new comment: its page's thread, the guest's credential and the comment itself,
+//! all or nothing.
+//!
+//! Three statements run in one write transaction: create or touch the thread, store a new
+//! credential if the guest has none, and insert the comment *guarded* by the rules that could
+//! refuse it (thread locked, parent not a live comment of the same thread). When a guard fails,
+//! the insert selects NULL for `thread_id`, so the database itself refuses the row (a NOT NULL
+//! violation), the transaction rolls back, and a refused comment leaves no thread and no
+//! credential behind. One read afterwards tells which rule refused it.
+//!
+//! The statements are the same on both engines; how they travel differs. On PostgreSQL each is
+//! its own round trip inside an sqlx transaction. On SQLite every statement is a hand-off to
+//! sqlx's connection thread, and those hand-offs dominate the cost of a write, so the SQLite arm
+//! sends `BEGIN IMMEDIATE`, the statements and `COMMIT` as one multi-statement query: one round
+//! trip instead of five (plus a `ROLLBACK` when refused). It runs in its own task, so a client
+//! that disconnects cannot stop it halfway and leave a transaction open on a pooled connection.
+
+use std::sync::LazyLock;
+
+use sqlx::Sqlite;
+use sqlx::pool::PoolConnection;
+
+use super::comments::{COMMENT_COLUMNS, CommentRow};
+use super::{Db, on_db, write_tx};
+use crate::error::{AppError, AppResult};
+
+/// Everything needed to store a new comment.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    /// Site id.
+    pub site: String,
+    /// Page URI.
+    pub uri: String,
+    /// Page title, kept if the thread has none yet.
+    pub title: Option<String>,
+    /// Parent comment id.
+    pub parent_id: Option<i64>,
+    /// The credential writing it, or the one to issue with it.
+    pub reader: NewReader,
+    /// Writing account.
+    pub user_id: Option<i64>,
+    /// Display name.
+    pub author_name: String,
+    /// Guest email (never published).
+    pub author_email: Option<String>,
+    /// Website.
+    pub author_url: Option<String>,
+    /// Avatar path.
+    pub author_avatar: String,
+    /// Provider id.
+    pub author_provider: Option<String>,
+    /// Markdown source.
+    pub body: String,
+    /// Sanitised HTML.
+    pub html: String,
+    /// Initial status.
+    pub status: &'static str,
+    /// Why moderation chose that status.
+    pub reason: Option<String>,
+    /// Salted hash of the client address.
+    pub ip_hash: Option<String>,
+    /// Now (epoch ms).
+    pub created_at: i64,
+}
+
+/// Which credential a new comment belongs to.
+#[derive(Debug, Clone)]
+pub enum NewReader {
+    /// The browser already holds this reader's credential.
+    Existing(i64),
+    /// A guest's first comment: store this credential together with it.
+    Issue {
+        /// SHA-256 of the token.
+        token_hash: String,
+        /// Expiry (epoch ms).
+        expires_at: i64,
+    },
+}
+
+// Parameters shared by the statements below:
+// $1 site, $2 uri, $3 title, $4 now, $5 parent, $6 existing reader id, $7 new token hash,
+// $8 new credential expiry, $9 user, $10 name, $11 email, $12 url, $13 avatar, $14 provider,
+// $15 body, $16 html, $17 status, $18 reason, $19 ip hash.
+const TOUCH_THREAD: &str = "INSERT INTO threads (site, uri, title, created_at) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (site, uri) DO UPDATE SET title = excluded.title \
+     WHERE threads.title IS NULL AND excluded.title IS NOT NULL";
+
+const ISSUE_CREDENTIAL: &str =
+    "INSERT INTO readers (token_hash, created_at, expires_at) VALUES ($7, $4, $8)";
+
+static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO comments (thread_id, parent_id, reader_id, user_id, author_name, author_email, \
+         author_url, author_avatar, author_provider, body, html, status, reason, ip_hash, created_at) \
+         SELECT CASE WHEN NOT t.locked \
+                       AND ($5 IS NULL OR EXISTS (SELECT 1 FROM comments p WHERE p.id = $5 AND p.thread_id = t.id \
+                                                  AND p.status IN ('approved', 'pending'))) \
+                     THEN t.id END, \
+                $5, COALESCE($6, (SELECT r.id FROM readers r WHERE r.token_hash = $7 AND r.expires_at = $8)), $9, $10, $11, \
+                $12, $13, $14, $15, $16, $17, $18, $19, $4 \
+         FROM threads t \
+         WHERE t.site = $1 AND t.uri = $2 \
+         RETURNING {COMMENT_COLUMNS}"
+    )
+});
+
+/// The SQLite arm's single trip: begin, touch the thread, maybe issue a credential, insert, commit.
+static SQLITE_BATCH: LazyLock<[String; 2]> = LazyLock::new(|| {
+    [
+        format!(
+            "BEGIN IMMEDIATE; {TOUCH_THREAD}; {}; COMMIT",
+            *GUARDED_INSERT
+        ),
+        format!(
+            "BEGIN IMMEDIATE; {TOUCH_THREAD}; {ISSUE_CREDENTIAL}; {}; COMMIT",
+            *GUARDED_INSERT
+        ),
+    ]
+});
+
+const THREAD_LOCKED: &str = "SELECT locked FROM threads WHERE site = $1 AND uri = $2";
+
+/// Binds the shared parameters, in order, to any query builder.
+macro_rules! bind_all {
+    ($query:expr, $new:expr) => {{
+        let new = $new;
+        let (reader_id, token_hash, expires_at) = match &new.reader {
+            NewReader::Existing(id) => (Some(*id), None, None),
+            NewReader::Issue {
+                token_hash,
+                expires_at,
+            } => (None, Some(token_hash.as_str()), Some(*expires_at)),
+        };
+        $query
+            .bind(&new.site)
+            .bind(&new.uri)
+            .bind(&new.title)
+            .bind(new.created_at)
+            .bind(new.parent_id)
+            .bind(reader_id)
+            .bind(token_hash)
+            .bind(expires_at)
+            .bind(new.user_id)
+            .bind(&new.author_name)
+            .bind(&new.author_email)
+            .bind(&new.author_url)
+            .bind(&new.author_avatar)
+            .bind(&new.author_provider)
+            .bind(&new.body)
+            .bind(&new.html)
+            .bind(new.status)
+            .bind(&new.reason)
+            .bind(&new.ip_hash)
+    }};
+}
+
+/// Stores a comment, creating the page's thread (and the guest's credential) if needed. Refuses,
+/// and writes nothing, when the thread is locked or the parent is not a live comment of the
+/// same thread.
+pub async fn insert(db: &Db, new: &NewComment) -> AppResult<CommentRow> {
+    let inserted = match db {
+        Db::Sqlite(pools) => {
+            let pool = pools.writes.clone();
+            let new = new.clone();
+            tokio::spawn(async move { insert_on_sqlite(pool.acquire().await?, &new).await })
+                .await
+                .map_err(|err| AppError::Internal(err.into()))?
+        }
+        Db::Postgres(_) => insert_on_postgres(db, new).await,
+    };
+    match inserted {
+        Err(err) if is_refusal(&err) => {
+            let locked: Option<bool> = on_db!(db, pool => sqlx::query_scalar(THREAD_LOCKED).bind(&new.site).bind(&new.uri).fetch_optional(pool).await)?;
+            Err(if locked == Some(true) {
+                AppError::ThreadLocked
+            } else {
+                AppError::invalid(
+                    "invalid_parent",
+                    "The comment you reply to is not on this page.",
+                )
+            })
+        }
+        Err(err) => Err(err.into()),
+        Ok(row) => Ok(row),
+    }
+}
+
+async fn insert_on_postgres(db: &Db, new: &NewComment) -> sqlx::Result<CommentRow> {
+    Ok(write_tx!(db, tx => {
+        sqlx::query(TOUCH_THREAD).bind(&new.site).bind(&new.uri).bind(&new.title).bind(new.created_at).execute(&mut *tx).await?;
+        if let NewReader::Issue { token_hash, expires_at } = &new.reader {
+            sqlx::query("INSERT INTO readers (token_hash, created_at, expires_at) VALUES ($1, $2, $3)")
+                .bind(token_hash)
+                .bind(new.created_at)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        bind_all!(sqlx::query_as::<_, CommentRow>(&GUARDED_INSERT), new).fetch_one(&mut *tx).await?
+    }))
+}
+
+/// The SQLite arm: the whole transaction in one round trip; `ROLLBACK` if any statement failed.
+async fn insert_on_sqlite(
+    mut conn: PoolConnection<Sqlite>,
+    new: &NewComment,
+) -> sqlx::Result<CommentRow> {
+    let sql = &SQLITE_BATCH[usize::from(matches!(new.reader, NewReader::Issue { .. }))];
+    match bind_all!(sqlx::query_as::<_, CommentRow>(sql), new)
+        .fetch_all(&mut *conn)
+        .await
+    {
+        Ok(mut rows) if rows.len() == 1 => Ok(rows.remove(0)),
+        Ok(rows) => Err(sqlx::Error::Protocol(format!(
+            "expected one new comment, got {}",
+            rows.len()
+        ))),
+        Err(err) => {
+            if let Err(rollback) = sqlx::query("ROLLBACK").execute(&mut *conn).await {
+                // "no transaction is active" means BEGIN itself failed: there is nothing to undo.
+                let nothing_to_undo = rollback
+                    .as_database_error()
+                    .is_some_and(|e| e.message().contains("no transaction is active"));
+                if !nothing_to_undo {
+                    // Never hand a connection in an unknown transaction state back to the pool.
+                    conn.close().await.ok();
+                    return Err(rollback);
+                }
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Whether the guarded insert refused the row (it selected NULL for `thread_id`).
+fn is_refusal(err: &sqlx::Error) -> bool {
+    err.as_database_error().is_some_and(|e| {
+        matches!(e.kind(), sqlx::error::ErrorKind::NotNullViolation)
+            && e.message().contains("thread_id")
+    })
+}
