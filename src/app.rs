@@ -23,6 +23,7 @@ use crate::config::{Config, Secret};
 use crate::error::AppError;
 use crate::fingerprint::Fingerprints;
 use crate::ratelimit::RateLimits;
+use crate::sessions::SessionBackend;
 use crate::sites::Sites;
 use crate::store::{self, Db};
 use crate::{api, assets, avatar, telemetry};
@@ -48,6 +49,8 @@ pub struct AppState {
     public_base: Arc<str>,
     /// Prometheus registry.
     pub metrics: PrometheusHandle,
+    /// First-party sessions (admin pages, sign-in popup).
+    pub sessions: SessionBackend,
 }
 
 impl AppState {
@@ -62,7 +65,11 @@ impl AppState {
             }
         };
         let public_url = config.server.public_url.clone();
+        let sessions = SessionBackend::open(&db)
+            .await
+            .context("preparing the sessions table")?;
         Ok(Self {
+            sessions,
             sites: Sites::from_config(&config),
             limits: RateLimits::from_config(&config),
             caches: Caches::new(Duration::from_millis(config.server.thread_cache_ms)),
@@ -78,6 +85,11 @@ impl AppState {
     /// `server.public_url` without a trailing slash.
     pub fn public_base(&self) -> &str {
         &self.public_base
+    }
+
+    /// Whether replybox is served over https (cookies are then `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.config.server.public_url.scheme() == "https"
     }
 }
 
@@ -155,6 +167,9 @@ async fn maintain(state: AppState) {
         tick.tick().await;
         let tracked = state.limits.prune();
         state.metrics.run_upkeep();
+        if let Err(err) = state.sessions.delete_expired().await {
+            tracing::warn!(error = %err, "could not delete expired sessions");
+        }
         tracing::debug!(tracked, "pruned rate limiters");
     }
 }

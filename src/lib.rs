@@ -15,6 +15,7 @@ pub mod fingerprint; // keyed digests of emails and addresses
 pub mod moderation; // the rules that decide a new comment's status
 pub mod ratelimit; // per-client limits on reads and comments
 pub mod render; // markdown → sanitised HTML (the only HTML cleaning)
+pub mod sessions; // first-party sessions in the database (admin, sign-in popup)
 pub mod sites; // configured sites and their origins
 pub mod store; // SQLite / PostgreSQL storage; all SQL lives here
 pub mod submit; // validating and storing a new comment
