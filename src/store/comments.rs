@@ -50,17 +50,3 @@ pub async fn visible_in_thread(
     );
     on_db!(db, pool => sqlx::query_as(&sql).bind(thread_id).bind(reader_id).fetch_all(pool).await)
 }
-
-/// Whether this account already has an approved comment on the site (a "known" author).
-pub async fn user_has_approved(db: &Db, site: &str, user_id: i64) -> sqlx::Result<bool> {
-    on_db!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
-             WHERE t.site = $1 AND c.user_id = $2 AND c.status = 'approved')",
-        )
-        .bind(site)
-        .bind(user_id)
-        .fetch_one(pool)
-        .await
-    })
-}

@@ -20,6 +20,7 @@ pub mod comments;
 pub mod new_comment;
 pub mod readers;
 pub mod settings;
+pub mod standing;
 pub mod threads;
 
 /// Runs the same expression against whichever pool is in use; `$pool` names the native pool

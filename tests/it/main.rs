@@ -7,6 +7,7 @@ mod cli;
 mod comments;
 mod counts;
 mod errors;
+mod moderation_rules;
 mod operations;
 mod rate_limits;
 mod widget_assets;
