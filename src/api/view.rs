@@ -18,6 +18,7 @@ pub struct CommentView {
     edited: Option<String>,
     status: String,
     mine: bool,
+    moderator: bool,
 }
 
 /// A comment's author as readers see them: never an email address.
@@ -107,6 +108,7 @@ impl CommentView {
             created: rfc3339(row.created_at),
             edited: row.edited_at.map(rfc3339),
             status: row.status,
+            moderator: row.moderator,
         }
     }
 

@@ -32,10 +32,12 @@ pub struct CommentRow {
     pub created_at: i64,
     /// When it was last edited (epoch ms).
     pub edited_at: Option<i64>,
+    /// Written by a moderator from the admin page (shown with a badge).
+    pub moderator: bool,
 }
 
 pub(super) const COMMENT_COLUMNS: &str = "id, parent_id, reader_id, user_id, author_name, author_url, author_avatar, \
-     author_provider, html, status, created_at, edited_at";
+     author_provider, html, status, created_at, edited_at, moderator";
 
 /// The comments of a thread a viewer may see, oldest first: every approved one, plus the
 /// viewer's own pending ones when `reader_id` is given.
