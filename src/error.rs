@@ -133,7 +133,8 @@ impl AppError {
         }
     }
 
-    fn client_message(&self) -> String {
+    /// The message shown to the client (never internal details).
+    pub fn client_message(&self) -> String {
         match self {
             Self::BadRequest { message, .. } | Self::Invalid { message, .. } => message.clone(),
             Self::UnknownSite => "No site with this id is configured.".into(),

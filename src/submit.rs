@@ -173,6 +173,7 @@ pub async fn submit(
         reason: verdict.reason,
         ip_hash: Some(ip_hash),
         created_at: now,
+        moderator: false,
     };
     let comment = store::new_comment::insert(&state.db, &new).await?;
     state.caches.page_changed(site.id(), uri);

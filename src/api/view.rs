@@ -93,7 +93,14 @@ impl<'a> SiteView<'a> {
 
 impl CommentView {
     /// Shapes a stored comment for a viewer (`viewer_reader` recognises their own comments).
-    pub fn of(row: CommentRow, viewer_reader: Option<i64>, public_base: &str) -> Self {
+    pub fn of(mut row: CommentRow, viewer_reader: Option<i64>, public_base: &str) -> Self {
+        if row.status == "deleted" {
+            // A tombstone: where it stood, not what it said or who said it.
+            row.html.clear();
+            row.author_name.clear();
+            row.author_url = None;
+            row.author_provider = None;
+        }
         Self {
             id: row.id,
             parent: row.parent_id,

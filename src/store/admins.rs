@@ -20,7 +20,14 @@ pub struct AdminRow {
 }
 
 /// Creates an account; `Ok(false)` when the name is taken.
-pub async fn create(db: &Db, name: &str, password_hash: &str, role: &str, sites: &str, now: i64) -> sqlx::Result<bool> {
+pub async fn create(
+    db: &Db,
+    name: &str,
+    password_hash: &str,
+    role: &str,
+    sites: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
     let inserted = on_db_writer!(db, pool => {
         sqlx::query(
             "INSERT INTO admins (name, password_hash, role, sites, created_at) VALUES ($1, $2, $3, $4, $5) \

@@ -84,7 +84,14 @@ pub async fn queue(db: &Db, filter: &QueueFilter) -> sqlx::Result<Vec<QueueRow>>
         n += 1;
         format!("${n}")
     };
-    sql.push_str(&filter.sites.iter().map(|_| next()).collect::<Vec<_>>().join(", "));
+    sql.push_str(
+        &filter
+            .sites
+            .iter()
+            .map(|_| next())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     sql.push(')');
     if !filter.statuses.is_empty() {
         let marks: Vec<String> = filter.statuses.iter().map(|_| next()).collect();
@@ -102,7 +109,10 @@ pub async fn queue(db: &Db, filter: &QueueFilter) -> sqlx::Result<Vec<QueueRow>>
     if text.is_some() {
         sql.push_str(&format!(" AND LOWER(c.body) LIKE {}", next()));
     }
-    sql.push_str(&format!(" ORDER BY c.id DESC LIMIT {}", filter.limit.clamp(1, 500)));
+    sql.push_str(&format!(
+        " ORDER BY c.id DESC LIMIT {}",
+        filter.limit.clamp(1, 500)
+    ));
     on_db!(db, pool => {
         let mut query = sqlx::query_as(&sql);
         for site in &filter.sites {
@@ -186,7 +196,14 @@ pub async fn record(db: &Db, event: &Event<'_>, now: i64) -> sqlx::Result<()> {
 
 /// Moves a comment to `status` and records who did it, in one transaction. Returns the status
 /// it had, or `None` if there is no such comment.
-pub async fn set_status(db: &Db, id: i64, status: &str, actor: &str, action: &str, now: i64) -> sqlx::Result<Option<String>> {
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    status: &str,
+    actor: &str,
+    action: &str,
+    now: i64,
+) -> sqlx::Result<Option<String>> {
     Ok(write_tx!(db, tx => {
         let found: Option<(String, String)> = sqlx::query_as(
             "SELECT c.status, t.site FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = $1",
@@ -207,7 +224,14 @@ pub async fn set_status(db: &Db, id: i64, status: &str, actor: &str, action: &st
 }
 
 /// Replaces a comment's text (already rendered and cleaned) and records the edit.
-pub async fn edit(db: &Db, id: i64, body: &str, html: &str, actor: &str, now: i64) -> sqlx::Result<bool> {
+pub async fn edit(
+    db: &Db,
+    id: i64,
+    body: &str,
+    html: &str,
+    actor: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
     Ok(write_tx!(db, tx => {
         let site: Option<String> = sqlx::query_scalar("SELECT t.site FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = $1")
             .bind(id)
@@ -253,7 +277,13 @@ pub struct EventRow {
 }
 
 /// The newest audit entries on the given sites, optionally by one actor or action.
-pub async fn audit_log(db: &Db, sites: &[String], actor: Option<&str>, action: Option<&str>, limit: i64) -> sqlx::Result<Vec<EventRow>> {
+pub async fn audit_log(
+    db: &Db,
+    sites: &[String],
+    actor: Option<&str>,
+    action: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<EventRow>> {
     if sites.is_empty() {
         return Ok(Vec::new());
     }

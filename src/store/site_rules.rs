@@ -105,7 +105,15 @@ pub struct TrustedRow {
 }
 
 /// Trusts an author on a site (again is fine).
-pub async fn trust(db: &Db, site: &str, kind: &str, value: &str, label: &str, by: &str, now: i64) -> sqlx::Result<()> {
+pub async fn trust(
+    db: &Db,
+    site: &str,
+    kind: &str,
+    value: &str,
+    label: &str,
+    by: &str,
+    now: i64,
+) -> sqlx::Result<()> {
     on_db_writer!(db, pool => {
         sqlx::query(
             "INSERT INTO trusted_authors (site, kind, value, label, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
