@@ -21,7 +21,7 @@ const ENV_PREFIX: &str = "REPLYBOX_";
 /// The top-level sections the environment may override. Other `REPLYBOX_*` variables (such as
 /// `REPLYBOX_CONFIG`, the config file's path, or the test suite's `REPLYBOX_TEST_POSTGRES_URL`)
 /// are not configuration keys.
-const SECTIONS: &[&str] = &["server", "database", "limits", "log"];
+const SECTIONS: &[&str] = &["server", "database", "limits", "log", "smtp"];
 
 /// Whether a lower-cased `REPLYBOX_` key (prefix removed; nesting as `__` or, once figment has
 /// split it, as `.`) names a configuration key.
@@ -50,6 +50,54 @@ pub struct Config {
     pub log: LogConfig,
     /// The blogs this instance serves comments for.
     pub sites: Vec<SiteConfig>,
+    /// Outgoing mail; without it, replybox sends none (and queues none).
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// `[smtp]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// Server name or address.
+    pub host: String,
+    /// Server port.
+    #[serde(default = "smtp_port")]
+    pub port: u16,
+    /// `none`, `starttls` or `tls`.
+    #[serde(default)]
+    pub security: SmtpSecurity,
+    /// Login name, if the server wants one.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Password (or `REPLYBOX_SMTP__PASSWORD_FILE`).
+    #[serde(default)]
+    pub password: Option<Secret>,
+    /// The sender, e.g. `replybox <comments@example.com>`.
+    pub from: String,
+    /// Seconds before a connection attempt gives up.
+    #[serde(default = "smtp_timeout")]
+    pub timeout_secs: u64,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain text (a relay on the same machine).
+    #[default]
+    None,
+    /// Upgrade with STARTTLS.
+    Starttls,
+    /// TLS from the start.
+    Tls,
+}
+
+fn smtp_port() -> u16 {
+    25
+}
+
+fn smtp_timeout() -> u64 {
+    10
 }
 
 /// `[server]`
@@ -161,6 +209,23 @@ pub struct SiteConfig {
     /// Close a page's thread this many days after its first comment (0: never).
     #[serde(default)]
     pub close_after_days: u64,
+    /// When moderators get mail: `held` comments only, or `all` new comments.
+    #[serde(default)]
+    pub notify_on: NotifyOn,
+    /// Guests must verify their email address before their comments are accepted.
+    #[serde(default)]
+    pub verify_guests: bool,
+}
+
+/// Which new comments send moderators a mail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyOn {
+    /// Only those waiting for review.
+    #[default]
+    Held,
+    /// Every new comment.
+    All,
 }
 
 /// Which new comments are held for a moderator.
@@ -317,6 +382,12 @@ impl Config {
             }
             if !ids.insert(site.id.as_str()) {
                 bail!("site id {:?} is configured twice", site.id);
+            }
+            if (!site.notify.is_empty() || site.verify_guests) && self.smtp.is_none() {
+                bail!(
+                    "site {:?} sends mail (notify or verify_guests) but [smtp] is not configured",
+                    site.id
+                );
             }
             for origin in &site.origins {
                 normalize_origin(origin).with_context(|| {

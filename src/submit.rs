@@ -52,6 +52,12 @@ pub struct CommentInput {
     /// Milliseconds between the form being shown and sent, as the widget measured them.
     #[serde(default)]
     pub compose_ms: Option<u64>,
+    /// Mail me replies to this comment (needs an email address; verified first).
+    #[serde(default)]
+    pub notify_replies: bool,
+    /// Mail me new comments on this page.
+    #[serde(default)]
+    pub notify_page: bool,
 }
 
 /// What a guest types about themselves.
@@ -100,6 +106,12 @@ pub async fn submit(
         input.author.unwrap_or_default(),
         site.requires_guest_email(),
     )?;
+    let notify = wanted_notifications(
+        state,
+        &input.notify_replies,
+        &input.notify_page,
+        guest.email.as_deref(),
+    )?;
     let html = render::comment_html(&body);
     let ip_hash = state.fingerprints.ip_hash(ip);
     let now = store::now_ms();
@@ -126,6 +138,7 @@ pub async fn submit(
         links_to_hold: site.config.links_to_hold,
         new_identity_minutes: site.config.new_identity_minutes,
         min_seconds_to_write: site.config.min_seconds_to_write,
+        verify_guests: site.config.verify_guests,
         watched: WordList::parse(standing.watched.as_deref().unwrap_or_default()),
         blocked: WordList::parse(standing.blocked.as_deref().unwrap_or_default()),
     };
@@ -142,6 +155,7 @@ pub async fn submit(
             trusted: standing.trusted,
             known: standing.known,
             identity_age_minutes: None,
+            unverified_guest: viewer.user_id().is_none() && !standing.email_verified,
         },
     );
 
@@ -174,6 +188,8 @@ pub async fn submit(
         ip_hash: Some(ip_hash),
         created_at: now,
         moderator: false,
+        notify,
+        record_event: state.config.smtp.is_some(),
     };
     let comment = store::new_comment::insert(&state.db, &new).await?;
     state.caches.page_changed(site.id(), uri);
@@ -182,6 +198,30 @@ pub async fn submit(
         comment,
         credential: issued.map(|c| c.token),
     })
+}
+
+/// What the author asked to be mailed about, if mail is on; asking without an address is an error.
+fn wanted_notifications(
+    state: &AppState,
+    replies: &bool,
+    page: &bool,
+    email: Option<&str>,
+) -> AppResult<Option<String>> {
+    let wanted: Vec<&str> = [(*replies, "replies"), (*page, "page")]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, kind)| kind)
+        .collect();
+    if wanted.is_empty() || state.config.smtp.is_none() {
+        return Ok(None);
+    }
+    if email.is_none() {
+        return Err(AppError::invalid(
+            "email_required",
+            "Notifications need your email address.",
+        ));
+    }
+    Ok(Some(wanted.join(",")))
 }
 
 /// A locked thread, or one older than the site's `close_after_days`, takes no comments.

@@ -85,6 +85,7 @@ pub async fn apply(
         actor,
         action.name(),
         now,
+        state.config.smtp.is_some(),
     )
     .await?;
     if action == Action::ApproveAndTrust {

@@ -113,6 +113,8 @@ pub async fn reply(
         ip_hash: None,
         created_at: now,
         moderator: true,
+        notify: None,
+        record_event: state.config.smtp.is_some(),
     };
     let reply = store::new_comment::insert(&state.db, &new).await?;
     let event = Event {

@@ -7,7 +7,8 @@
 //! 1. spam rules, for everyone (a trusted account can be taken over): the hidden honeypot field
 //!    filled in, a form sent implausibly fast, a blocked word in the body, name, email or website;
 //! 2. explicitly trusted authors are published;
-//! 3. hold rules: the site holds everything (`all`), too many links, a watched word, a brand-new
+//! 3. hold rules: an unverified guest where the site wants verified guests, the site holds
+//!    everything (`all`), too many links, a watched word, a brand-new
 //!    sign-in identity, a first-time author (`first-time`).
 //!
 //! Bans, duplicates and closed threads refuse a comment outright (before judging); see
@@ -72,6 +73,8 @@ pub struct SiteRules {
     pub new_identity_minutes: u64,
     /// A form sent faster than this after it was shown is spam (0: never).
     pub min_seconds_to_write: u64,
+    /// Guests must verify their email address first (`verify_guests`).
+    pub verify_guests: bool,
     /// Words that hold a comment for review.
     pub watched: WordList,
     /// Words that mark a comment as spam.
@@ -102,6 +105,8 @@ pub struct Facts<'a> {
     pub known: bool,
     /// Age of the author's sign-in identity, if signed in.
     pub identity_age_minutes: Option<u64>,
+    /// A guest whose email address is not verified.
+    pub unverified_guest: bool,
 }
 
 /// A rule's decision about a new comment.
@@ -158,6 +163,9 @@ pub fn judge(rules: &SiteRules, facts: &Facts<'_>) -> Verdict {
     }
     if facts.trusted {
         return Verdict::publish();
+    }
+    if rules.verify_guests && facts.unverified_guest {
+        return Verdict::hold_for_review("email_not_verified");
     }
     if rules.mode == ModerationMode::All {
         return Verdict::hold_for_review("site_holds_all");

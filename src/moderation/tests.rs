@@ -203,3 +203,25 @@ fn trusted_authors_skip_every_hold_rule() {
     };
     assert_eq!(judge(&rules, &trusted), Verdict::publish());
 }
+
+#[test]
+fn sites_that_want_verified_guests_hold_the_others() {
+    let rules = SiteRules {
+        verify_guests: true,
+        ..open_site()
+    };
+    let unverified = Facts {
+        unverified_guest: true,
+        ..comment("hi")
+    };
+    assert_eq!(
+        status_and_reason(judge(&rules, &unverified)),
+        (Status::Pending, "email_not_verified".into())
+    );
+    assert_eq!(judge(&rules, &comment("hi")), Verdict::publish());
+    assert_eq!(
+        judge(&open_site(), &unverified),
+        Verdict::publish(),
+        "other sites do not ask"
+    );
+}

@@ -18,6 +18,7 @@ use crate::config::DatabaseConfig;
 
 pub mod admins;
 pub mod comments;
+pub mod mail;
 pub mod moderation;
 pub mod new_comment;
 pub mod readers;

@@ -195,7 +195,8 @@ pub async fn record(db: &Db, event: &Event<'_>, now: i64) -> sqlx::Result<()> {
 }
 
 /// Moves a comment to `status` and records who did it, in one transaction. Returns the status
-/// it had, or `None` if there is no such comment.
+/// it had, or `None` if there is no such comment. With `record_event`, a comment newly approved
+/// also gets a `comment_approved` event for the mail worker, in the same transaction.
 pub async fn set_status(
     db: &Db,
     id: i64,
@@ -203,6 +204,7 @@ pub async fn set_status(
     actor: &str,
     action: &str,
     now: i64,
+    record_event: bool,
 ) -> sqlx::Result<Option<String>> {
     Ok(write_tx!(db, tx => {
         let found: Option<(String, String)> = sqlx::query_as(
@@ -217,6 +219,13 @@ pub async fn set_status(
                 sqlx::query("UPDATE comments SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&mut *tx).await?;
                 let event = Event { site: &site, comment_id: Some(id), actor, action, before: Some(&before), after: Some(status), detail: None };
                 bind_event!(event, now).execute(&mut *tx).await?;
+                if record_event && status == "approved" && before != "approved" {
+                    sqlx::query("INSERT INTO events (kind, comment_id, created_at) VALUES ('comment_approved', $1, $2)")
+                        .bind(id)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 Some(before)
             }
         }

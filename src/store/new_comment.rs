@@ -63,6 +63,10 @@ pub struct NewComment {
     pub created_at: i64,
     /// Written by a moderator from the admin page.
     pub moderator: bool,
+    /// What the author wants to be told about (`replies`, `page`, comma-separated).
+    pub notify: Option<String>,
+    /// Record a `comment_created` event for the mail worker (when mail is on).
+    pub record_event: bool,
 }
 
 /// Which credential a new comment belongs to.
@@ -84,7 +88,8 @@ pub enum NewReader {
 // Parameters shared by the statements below:
 // $1 site, $2 uri, $3 title, $4 now, $5 parent, $6 existing reader id, $7 new token hash,
 // $8 new credential expiry, $9 user, $10 name, $11 email, $12 url, $13 avatar, $14 provider,
-// $15 body, $16 html, $17 status, $18 reason, $19 ip hash, $20 moderator.
+// $15 body, $16 html, $17 status, $18 reason, $19 ip hash, $20 moderator, $21 notify,
+// $22 record an event.
 const TOUCH_THREAD: &str = "INSERT INTO threads (site, uri, title, created_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (site, uri) DO UPDATE SET title = excluded.title \
      WHERE threads.title IS NULL AND excluded.title IS NOT NULL";
@@ -95,13 +100,13 @@ const ISSUE_CREDENTIAL: &str =
 static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INSERT INTO comments (thread_id, parent_id, reader_id, user_id, author_name, author_email, \
-         author_url, author_avatar, author_provider, body, html, status, reason, ip_hash, created_at, moderator) \
+         author_url, author_avatar, author_provider, body, html, status, reason, ip_hash, created_at, moderator, notify) \
          SELECT CASE WHEN NOT t.locked \
                        AND ($5 IS NULL OR EXISTS (SELECT 1 FROM comments p WHERE p.id = $5 AND p.thread_id = t.id \
                                                   AND p.status IN ('approved', 'pending'))) \
                      THEN t.id END, \
                 $5, COALESCE($6, (SELECT r.id FROM readers r WHERE r.token_hash = $7 AND r.expires_at = $8)), $9, $10, $11, \
-                $12, $13, $14, $15, $16, $17, $18, $19, $4, $20 \
+                $12, $13, $14, $15, $16, $17, $18, $19, $4, $20, $21 \
          FROM threads t \
          WHERE t.site = $1 AND t.uri = $2 \
          RETURNING {COMMENT_COLUMNS}"
@@ -112,15 +117,19 @@ static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
 static SQLITE_BATCH: LazyLock<[String; 2]> = LazyLock::new(|| {
     [
         format!(
-            "BEGIN IMMEDIATE; {TOUCH_THREAD}; {}; COMMIT",
+            "BEGIN IMMEDIATE; {TOUCH_THREAD}; {}; {SQLITE_EVENT}; COMMIT",
             *GUARDED_INSERT
         ),
         format!(
-            "BEGIN IMMEDIATE; {TOUCH_THREAD}; {ISSUE_CREDENTIAL}; {}; COMMIT",
+            "BEGIN IMMEDIATE; {TOUCH_THREAD}; {ISSUE_CREDENTIAL}; {}; {SQLITE_EVENT}; COMMIT",
             *GUARDED_INSERT
         ),
     ]
 });
+
+/// The new comment's event, in the same transaction (SQLite: the comment was the last insert).
+const SQLITE_EVENT: &str = "INSERT INTO events (kind, comment_id, created_at) \
+     SELECT 'comment_created', last_insert_rowid(), $4 WHERE $22";
 
 const THREAD_LOCKED: &str = "SELECT locked FROM threads WHERE site = $1 AND uri = $2";
 
@@ -157,6 +166,8 @@ macro_rules! bind_all {
             .bind(&new.reason)
             .bind(&new.ip_hash)
             .bind(new.moderator)
+            .bind(&new.notify)
+            .bind(new.record_event)
     }};
 }
 
@@ -202,7 +213,15 @@ async fn insert_on_postgres(db: &Db, new: &NewComment) -> sqlx::Result<CommentRo
                 .execute(&mut *tx)
                 .await?;
         }
-        bind_all!(sqlx::query_as::<_, CommentRow>(&GUARDED_INSERT), new).fetch_one(&mut *tx).await?
+        let row = bind_all!(sqlx::query_as::<_, CommentRow>(&GUARDED_INSERT), new).fetch_one(&mut *tx).await?;
+        if new.record_event {
+            sqlx::query("INSERT INTO events (kind, comment_id, created_at) VALUES ('comment_created', $1, $2)")
+                .bind(row.id)
+                .bind(new.created_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        row
     }))
 }
 

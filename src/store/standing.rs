@@ -17,10 +17,12 @@ pub struct Standing {
     pub ban_networks: Option<String>,
     /// A moderator trusts this author.
     pub trusted: bool,
-    /// The account has an approved comment on the site.
+    /// The account has an approved comment on the site, or the guest's verified address has.
     pub known: bool,
     /// The same author posted the same text on this page recently.
     pub duplicate: bool,
+    /// The guest's email address has been verified.
+    pub email_verified: bool,
     /// The site's watched words.
     pub watched: Option<String>,
     /// The site's blocked words.
@@ -60,8 +62,12 @@ fn sql(aggregate: &str) -> String {
                    AND (b.expires_at IS NULL OR b.expires_at > $2)) AS ban_networks, \
            EXISTS (SELECT 1 FROM trusted_authors a WHERE a.site = $1 \
                    AND ((a.kind = 'user' AND a.value = $3) OR (a.kind = 'reader' AND a.value = $4))) AS trusted, \
-           EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
-                   WHERE t.site = $1 AND c.user_id = $7 AND c.status = 'approved') AS known, \
+           (EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
+                    WHERE t.site = $1 AND c.user_id = $7 AND c.status = 'approved') \
+            OR (EXISTS (SELECT 1 FROM verified_emails v WHERE v.email = $5) \
+                AND EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
+                            WHERE t.site = $1 AND LOWER(c.author_email) = $5 AND c.status = 'approved'))) AS known, \
+           EXISTS (SELECT 1 FROM verified_emails v WHERE v.email = $5) AS email_verified, \
            EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
                    WHERE t.site = $1 AND t.uri = $8 AND c.body = $9 AND c.created_at > $10 \
                    AND (c.reader_id = $11 OR c.user_id = $7 OR c.author_email = $12)) AS duplicate, \

@@ -1,0 +1,298 @@
+//! Mail's storage: comment events, the outbox, one-click action links, subscriptions and
+//! verified addresses.
+
+use sqlx::FromRow;
+
+use super::{Db, on_db, on_db_writer, write_tx};
+
+/// An event waiting to become mail.
+#[derive(Debug, Clone, FromRow)]
+pub struct EventRow {
+    /// Row id.
+    pub id: i64,
+    /// `comment_created` or `comment_approved`.
+    pub kind: String,
+    /// The comment.
+    pub comment_id: i64,
+}
+
+/// Events not yet turned into mail, oldest first.
+pub async fn pending_events(db: &Db, limit: i64) -> sqlx::Result<Vec<EventRow>> {
+    on_db!(db, pool => {
+        sqlx::query_as("SELECT id, kind, comment_id FROM events WHERE processed_at IS NULL ORDER BY id LIMIT $1")
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+    })
+}
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    /// `moderator_alert`, `reply_notification` or `verification`.
+    pub kind: &'static str,
+    /// One address.
+    pub recipient: String,
+    /// Subject line (plain text; lettre encodes it).
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// Minimal HTML body (everything from readers escaped).
+    pub html: String,
+    /// One-click unsubscribe URL (RFC 8058), for notifications.
+    pub unsubscribe_url: Option<String>,
+}
+
+/// A link to store with the mail that carries it.
+#[derive(Debug, Clone)]
+pub struct NewActionLink {
+    /// Random id (also in the URL, with its signature).
+    pub id: String,
+    /// The comment.
+    pub comment_id: i64,
+    /// The action.
+    pub action: &'static str,
+    /// Who it was mailed to.
+    pub recipient: String,
+    /// Until when it works.
+    pub expires_at: i64,
+}
+
+/// A subscription to store.
+#[derive(Debug, Clone)]
+pub struct NewSubscription {
+    /// Site id.
+    pub site: String,
+    /// Page URI.
+    pub uri: String,
+    /// `replies` or `page`.
+    pub kind: &'static str,
+    /// The comment whose replies are wanted.
+    pub comment_id: Option<i64>,
+    /// The subscriber.
+    pub email: String,
+    /// Random unsubscribe token.
+    pub token: String,
+}
+
+/// What one event became: messages, action links, subscriptions and a verification token.
+#[derive(Debug, Default)]
+pub struct FanOut {
+    /// Messages to queue.
+    pub mails: Vec<NewMail>,
+    /// Links those messages carry.
+    pub links: Vec<NewActionLink>,
+    /// New subscriptions.
+    pub subscriptions: Vec<NewSubscription>,
+    /// (token hash, email, expiry) of a verification link sent.
+    pub verification: Option<(String, String, i64)>,
+}
+
+/// Queues what an event became and marks it processed — together, so a crash in between
+/// neither loses nor duplicates mail.
+pub async fn complete_event(db: &Db, event_id: i64, out: &FanOut, now: i64) -> sqlx::Result<()> {
+    write_tx!(db, tx => {
+        let claimed = sqlx::query("UPDATE events SET processed_at = $1 WHERE id = $2 AND processed_at IS NULL")
+            .bind(now)
+            .bind(event_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if claimed == 1 {
+            for link in &out.links {
+                sqlx::query("INSERT INTO action_links (id, comment_id, action, recipient, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(&link.id).bind(link.comment_id).bind(link.action).bind(&link.recipient).bind(link.expires_at).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            for sub in &out.subscriptions {
+                sqlx::query("INSERT INTO subscriptions (site, uri, kind, comment_id, email, token, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&sub.site).bind(&sub.uri).bind(sub.kind).bind(sub.comment_id).bind(&sub.email).bind(&sub.token).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            if let Some((hash, email, expires_at)) = &out.verification {
+                sqlx::query("INSERT INTO email_verifications (token_hash, email, expires_at, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(hash).bind(email).bind(expires_at).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            for mail in &out.mails {
+                sqlx::query("INSERT INTO outbox (kind, recipient, subject, text_body, html_body, unsubscribe_url, next_attempt_at, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+                    .bind(mail.kind).bind(&mail.recipient).bind(&mail.subject).bind(&mail.text).bind(&mail.html)
+                    .bind(&mail.unsubscribe_url).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// A queued message.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxRow {
+    /// Row id.
+    pub id: i64,
+    /// Recipient.
+    pub recipient: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain text.
+    pub text_body: String,
+    /// HTML.
+    pub html_body: String,
+    /// One-click unsubscribe URL.
+    pub unsubscribe_url: Option<String>,
+    /// Failed attempts so far.
+    pub attempts: i32,
+}
+
+/// Messages due now, oldest first.
+pub async fn due_mail(db: &Db, now: i64, limit: i64) -> sqlx::Result<Vec<OutboxRow>> {
+    on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, recipient, subject, text_body, html_body, unsubscribe_url, attempts FROM outbox \
+             WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// Marks a message sent.
+pub async fn mark_sent(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
+    on_db_writer!(db, pool => sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2").bind(now).bind(id).execute(pool).await.map(|_| ()))
+}
+
+/// Records a failed attempt and when to try again.
+pub async fn mark_failed(db: &Db, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
+    on_db_writer!(db, pool => {
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3")
+            .bind(error)
+            .bind(retry_at)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// How many messages of a kind went (or are going) to an address since `since`.
+pub async fn recent_mail_to(db: &Db, kind: &str, recipient: &str, since: i64) -> sqlx::Result<i64> {
+    on_db!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = $1 AND recipient = $2 AND created_at > $3")
+            .bind(kind)
+            .bind(recipient)
+            .bind(since)
+            .fetch_one(pool)
+            .await
+    })
+}
+
+/// Whether an address has been verified.
+pub async fn is_verified(db: &Db, email: &str) -> sqlx::Result<bool> {
+    on_db!(db, pool => {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM verified_emails WHERE email = $1)").bind(email).fetch_one(pool).await
+    })
+}
+
+/// Verified subscribers to notify of a new approved comment: those following its parent's
+/// replies or its page, except its own author.
+pub async fn subscribers_for(
+    db: &Db,
+    site: &str,
+    uri: &str,
+    parent: Option<i64>,
+    author_email: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT s.email, MIN(s.token) FROM subscriptions s JOIN verified_emails v ON v.email = s.email \
+             WHERE s.site = $1 AND s.uri = $2 AND s.email <> $3 \
+               AND (s.kind = 'page' OR (s.kind = 'replies' AND s.comment_id = $4)) \
+             GROUP BY s.email",
+        )
+        .bind(site)
+        .bind(uri)
+        .bind(author_email)
+        .bind(parent)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// An action link, if it exists.
+#[derive(Debug, Clone, FromRow)]
+pub struct ActionLinkRow {
+    /// The comment.
+    pub comment_id: i64,
+    /// The action.
+    pub action: String,
+    /// Who received it.
+    pub recipient: String,
+    /// Until when.
+    pub expires_at: i64,
+    /// When it was used.
+    pub used_at: Option<i64>,
+}
+
+/// Looks up an action link.
+pub async fn action_link(db: &Db, id: &str) -> sqlx::Result<Option<ActionLinkRow>> {
+    on_db!(db, pool => {
+        sqlx::query_as("SELECT comment_id, action, recipient, expires_at, used_at FROM action_links WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// Uses a link up: `true` only for the one request that got to it first, before it expired.
+pub async fn use_action_link(db: &Db, id: &str, now: i64) -> sqlx::Result<bool> {
+    let used = on_db_writer!(db, pool => {
+        sqlx::query("UPDATE action_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1")
+            .bind(now)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(used == 1)
+}
+
+/// Uses a verification link up and marks its address verified; the address, if it worked.
+pub async fn verify_email(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<String>> {
+    Ok(write_tx!(db, tx => {
+        let email: Option<String> = sqlx::query_scalar(
+            "UPDATE email_verifications SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING email",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(email) = &email {
+            sqlx::query("INSERT INTO verified_emails (email, verified_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING")
+                .bind(email)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        email
+    }))
+}
+
+/// A subscription's address and page, by its unsubscribe token.
+pub async fn subscription(db: &Db, token: &str) -> sqlx::Result<Option<(String, String, String)>> {
+    on_db!(db, pool => {
+        sqlx::query_as("SELECT email, site, uri FROM subscriptions WHERE token = $1").bind(token).fetch_optional(pool).await
+    })
+}
+
+/// Ends one subscription's page (`all = false`) or every subscription of its address.
+pub async fn unsubscribe(db: &Db, token: &str, all: bool) -> sqlx::Result<u64> {
+    let sql = if all {
+        "DELETE FROM subscriptions WHERE email = (SELECT email FROM subscriptions WHERE token = $1)"
+    } else {
+        "DELETE FROM subscriptions WHERE (email, site, uri) IN (SELECT email, site, uri FROM subscriptions WHERE token = $1)"
+    };
+    on_db_writer!(db, pool => Ok(sqlx::query(sql).bind(token).execute(pool).await?.rows_affected()))
+}
