@@ -51,6 +51,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// First-party sessions (admin pages, sign-in popup).
     pub sessions: SessionBackend,
+    /// Sign-in providers and their outbound HTTP client.
+    pub auth: crate::auth::Auth,
 }
 
 impl AppState {
@@ -68,7 +70,10 @@ impl AppState {
         let sessions = SessionBackend::open(&db)
             .await
             .context("preparing the sessions table")?;
+        let auth = crate::auth::providers::Providers::from_config(&config.auth)
+            .context("configuring sign-in providers")?;
         Ok(Self {
+            auth: Arc::new(auth),
             sessions,
             sites: Sites::from_config(&config),
             limits: RateLimits::from_config(&config),
@@ -110,6 +115,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(api::routes(&state))
+        .merge(crate::auth::routes(&state))
         .route("/avatar/{file}", get(avatar::serve))
         .route("/embed.js", get(assets::loader))
         .route("/embed/thread", get(assets::thread_frame))

@@ -21,7 +21,7 @@ const ENV_PREFIX: &str = "REPLYBOX_";
 /// The top-level sections the environment may override. Other `REPLYBOX_*` variables (such as
 /// `REPLYBOX_CONFIG`, the config file's path, or the test suite's `REPLYBOX_TEST_POSTGRES_URL`)
 /// are not configuration keys.
-const SECTIONS: &[&str] = &["server", "database", "limits", "log"];
+const SECTIONS: &[&str] = &["server", "database", "limits", "log", "auth"];
 
 /// Whether a lower-cased `REPLYBOX_` key (prefix removed; nesting as `__` or, once figment has
 /// split it, as `.`) names a configuration key.
@@ -50,6 +50,8 @@ pub struct Config {
     pub log: LogConfig,
     /// The blogs this instance serves comments for.
     pub sites: Vec<SiteConfig>,
+    /// Sign-in providers.
+    pub auth: crate::auth::config::AuthConfig,
 }
 
 /// `[server]`

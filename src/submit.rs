@@ -89,10 +89,32 @@ pub async fn submit(
     if viewer.user_id().is_none() && !site.config.guests {
         return Err(AppError::GuestsNotAllowed);
     }
-    let guest = guest_author(
-        input.author.unwrap_or_default(),
-        site.requires_guest_email(),
-    )?;
+    // A signed-in viewer's account wins over the typed author fields.
+    let signed_in = match viewer.reader.as_ref().filter(|r| r.user_id.is_some()) {
+        Some(reader) => store::users::for_reader(&state.db, reader.id).await?,
+        None => None,
+    };
+    let (guest, author_avatar, author_provider) = match signed_in {
+        Some(user) => (
+            Guest {
+                name: user.name.clone(),
+                email: None,
+                url: user.profile_url.clone(),
+            },
+            crate::auth::avatar_path(&user),
+            user.provider,
+        ),
+        None => {
+            let guest = guest_author(
+                input.author.unwrap_or_default(),
+                site.requires_guest_email(),
+            )?;
+            let avatar = state
+                .fingerprints
+                .guest_avatar_path(guest.email.as_deref(), &guest.name);
+            (guest, avatar, None)
+        }
+    };
     let author = match viewer.user_id() {
         Some(user_id) => AuthorRef::User(user_id),
         None => AuthorRef::UnverifiedGuest,
@@ -116,13 +138,11 @@ pub async fn submit(
             (None, None) => unreachable!("a credential is issued whenever there is no reader"),
         },
         user_id: viewer.user_id(),
-        author_avatar: state
-            .fingerprints
-            .guest_avatar_path(guest.email.as_deref(), &guest.name),
+        author_avatar,
         author_name: guest.name,
         author_email: guest.email,
         author_url: guest.url,
-        author_provider: None,
+        author_provider,
         html: render::comment_html(&body),
         body,
         status: verdict.status.as_str(),

@@ -17,10 +17,12 @@ use sqlx::{PgPool, SqlitePool};
 use crate::config::DatabaseConfig;
 
 pub mod comments;
+pub mod identities;
 pub mod new_comment;
 pub mod readers;
 pub mod settings;
 pub mod threads;
+pub mod users;
 
 /// Runs the same expression against whichever pool is in use; `$pool` names the native pool
 /// (on SQLite, the reading pool: use [`on_db_writer!`] for statements that write).
