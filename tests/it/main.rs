@@ -9,4 +9,7 @@ mod counts;
 mod errors;
 mod operations;
 mod rate_limits;
+mod sign_in;
+mod sign_in_attacks;
+mod sign_in_support;
 mod widget_assets;
