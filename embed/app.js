@@ -22,7 +22,13 @@ const STRINGS = {
     introGuest: 'Fill in your details below:',
     introLogin: 'Click an icon to log in:',
     loginWith: 'Log in with {name}',
-    signedIn: 'Logged in as {name}.',
+    signedIn: 'You are commenting as {name} ({p}).',
+    logout: 'Log out',
+    signingIn: 'Logging in…',
+    popupBlocked: 'Please allow pop-ups for this page to log in.',
+    signInDenied: 'Log-in was cancelled.',
+    signInFailed: 'Log-in did not work — please try again.',
+    instance: 'Your Mastodon instance (e.g. mastodon.social):',
     comment: 'Comment',
     hint: 'Markdown works: *italic*, **bold**, [link](https://…), `code`.',
     name: 'Name',
@@ -75,7 +81,13 @@ const STRINGS = {
     introGuest: 'Gib unten deine Daten ein:',
     introLogin: 'Klicke auf ein Symbol, um dich anzumelden:',
     loginWith: 'Mit {name} anmelden',
-    signedIn: 'Angemeldet als {name}.',
+    signedIn: 'Du kommentierst als {name} ({p}).',
+    logout: 'Abmelden',
+    signingIn: 'Anmeldung läuft …',
+    popupBlocked: 'Bitte erlaube Pop-ups für diese Seite, um dich anzumelden.',
+    signInDenied: 'Die Anmeldung wurde abgebrochen.',
+    signInFailed: 'Die Anmeldung hat nicht geklappt — bitte versuche es noch einmal.',
+    instance: 'Deine Mastodon-Instanz (z. B. mastodon.social):',
     comment: 'Kommentar',
     hint: 'Markdown geht: *kursiv*, **fett**, [Link](https://…), `Code`.',
     name: 'Name',
@@ -256,6 +268,7 @@ function item(c, inReplyTo) {
         : h('span', { class: 'rb-av' }),
       h('header', { class: 'rb-head' },
         h('strong', { class: 'rb-name', id: 'n-' + c.id }, name),
+        a.provider && h('span', { class: 'rb-via' }, ' (' + pname(a.provider) + ')'),
         ' ',
         h('time', { class: 'rb-when', datetime: c.created, title: exact(c.created) }, ago(c.created)),
         inReplyTo != null && h('span', { class: 'rb-to' }, t('inReplyTo', { name: inReplyTo }))),
@@ -318,7 +331,7 @@ function buildForm() {
   cancel = h('button', { type: 'button', class: 'rb-cancel', hidden: true, onclick: () => moveForm(null) }, t('cancel'));
   const guest = !viewer && site.guests !== false;
   const providers = viewer ? [] : site.providers || [];
-  const intro = viewer ? t('signedIn', { name: viewer.name })
+  const intro = viewer ? t('signedIn', { name: viewer.name, p: pname(viewer.provider) })
     : guest ? (providers.length ? t('intro') : t('introGuest'))
       : providers.length ? t('introLogin') : null;
   status = h('p', { class: 'rb-status', id: 'rb-status', role: 'status', 'aria-live': 'polite' });
@@ -328,10 +341,11 @@ function buildForm() {
     h('div', { class: 'rb-bar' }, leave, cancel),
     field('body', t('comment'), 'textarea', { rows: 5, required: true, 'aria-describedby': 'rb-hint' }),
     h('p', { class: 'rb-hint', id: 'rb-hint' }, t('hint')),
-    intro && h('p', { class: 'rb-intro' }, intro),
+    intro && h('p', { class: 'rb-intro' }, intro,
+      viewer && ' · ', viewer && h('button', { type: 'button', class: 'rb-out', onclick: logOut }, t('logout'))),
     providers.length ? h('div', { class: 'rb-providers' }, ...providers.map((p) =>
-      // Inert until sign-in lands (separate issue); the popup flow will hook in here.
-      h('button', { type: 'button', class: 'rb-provider', 'data-provider': p.id, title: t('loginWith', { name: p.name }) }, p.name))) : null,
+      h('button', { type: 'button', class: 'rb-provider', 'data-provider': p.id, title: t('loginWith', { name: p.name }), onclick: () => signIn(p) },
+        h('img', { src: new URL('..' + p.icon, location.href), alt: '', width: 20, height: 20 }), p.name))) : null,
     guest && h('div', { class: 'rb-guest' },
       field('name', t('name'), 'text', { required: true, autocomplete: 'name' }),
       field('email', t('email'), 'email', { required: site.email === 'required', autocomplete: 'email' }),
@@ -340,6 +354,62 @@ function buildForm() {
     h('p', { class: 'rb-actions' }, submit));
   for (const k of ['name', 'email', 'url']) if (fields[k] && saved[k]) fields[k].value = saved[k];
   respond.append(form);
+}
+
+// ---- Sign-in: a popup on replybox's own origin posts back a one-time code, traded here for
+// a credential kept like a guest's. Messages count only from our origin and our own popup.
+const pname = (id) => (site.providers || []).find((p) => p.id === id)?.name || id;
+let popup = null;
+
+function signIn(p) {
+  let q = '?site=' + encodeURIComponent(P.site);
+  if (p.instance) {
+    const i = prompt(t('instance'));
+    if (!i) return;
+    q += '&instance=' + encodeURIComponent(i);
+  }
+  const w = popup = open(new URL('../auth/' + p.id + '/start' + q, location.href), 'rbsignin', 'popup,width=520,height=640');
+  if (!w) return setStatus(t('popupBlocked'), true);
+  setStatus(t('signingIn'), false);
+  const iv = setInterval(() => {
+    if (!w.closed) return;
+    clearInterval(iv);
+    if (popup === w) { popup = null; setStatus('', false); }
+  }, 500);
+}
+
+addEventListener('message', async (e) => {
+  const d = e.data;
+  if (e.origin !== location.origin || !popup || e.source !== popup || d?.replybox !== 'sign-in') return;
+  popup = null;
+  let j = null;
+  if (d.code) {
+    try {
+      j = await (await fetch(new URL('../auth/exchange', location.href), {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: d.code })
+      })).json();
+    } catch { /* shown below */ }
+  }
+  if (!j?.credential) return setStatus(t(d.error === 'sign_in_denied' ? 'signInDenied' : 'signInFailed'), true);
+  save(CRED, j.credential);
+  viewer = j.viewer;
+  rebuild();
+});
+
+async function logOut() {
+  try { await api('DELETE', 'session'); } catch { /* forget it here anyway */ }
+  save(CRED, null);
+  viewer = null;
+  rebuild();
+}
+
+function rebuild() {
+  const body = fields.body.value;
+  for (const k in fields) delete fields[k];
+  respond.textContent = '';
+  buildForm();
+  fields.body.value = body;
+  reportHeight();
 }
 
 function moveForm(c) {
