@@ -66,7 +66,11 @@ impl SignInError {
 
     /// The provider id names no configured provider, or the site does not offer it.
     pub fn unknown_provider() -> Self {
-        Self::new("unknown_provider", StatusCode::NOT_FOUND, "unknown provider")
+        Self::new(
+            "unknown_provider",
+            StatusCode::NOT_FOUND,
+            "unknown provider",
+        )
     }
 
     /// replybox itself failed (the database).

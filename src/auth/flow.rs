@@ -96,7 +96,10 @@ async fn begin(
         (Some(return_to), Some(claim)) => {
             let return_to = return_url(&site, &return_to)?;
             if claim.len() != 64 || !claim.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(SignInError::bad_request("invalid_claim", "claim is not a SHA-256"));
+                return Err(SignInError::bad_request(
+                    "invalid_claim",
+                    "claim is not a SHA-256",
+                ));
             }
             (Some(return_to), Some(claim.to_ascii_lowercase()))
         }
@@ -236,7 +239,12 @@ async fn finish(
     )
     .await
     .map_err(SignInError::internal)?;
-    tracing::info!(provider = provider_id, site = pending.site, user_id, "signed in");
+    tracing::info!(
+        provider = provider_id,
+        site = pending.site,
+        user_id,
+        "signed in"
+    );
     Ok((code.token, pending.return_to))
 }
 
@@ -274,7 +282,10 @@ pub async fn exchange(
         .await?
         .ok_or_else(invalid)?;
     if let Some(claim_hash) = &taken.claim_hash {
-        let presented = input.claim.as_deref().map(|c| hex(&Sha256::digest(c.as_bytes())));
+        let presented = input
+            .claim
+            .as_deref()
+            .map(|c| hex(&Sha256::digest(c.as_bytes())));
         if !presented.is_some_and(|p| constant_time_eq(&p, claim_hash)) {
             return Err(invalid());
         }
@@ -290,13 +301,18 @@ pub async fn exchange(
     )
     .await?;
     let viewer = super::viewer_of(&state, reader_id).await?;
-    Ok(axum::Json(json!({"credential": credential.token, "viewer": viewer})))
+    Ok(axum::Json(
+        json!({"credential": credential.token, "viewer": viewer}),
+    ))
 }
 
 /// `{public_url}/auth/{provider}/callback`
 fn redirect_url(state: &AppState, provider_id: &str) -> Result<RedirectUrl, SignInError> {
-    RedirectUrl::new(format!("{}/auth/{provider_id}/callback", state.public_base()))
-        .map_err(SignInError::internal)
+    RedirectUrl::new(format!(
+        "{}/auth/{provider_id}/callback",
+        state.public_base()
+    ))
+    .map_err(SignInError::internal)
 }
 
 /// A return page must be an http(s) URL on one of the site's origins.
@@ -316,8 +332,7 @@ fn return_url(site: &crate::sites::Site, raw: &str) -> Result<String, SignInErro
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0

@@ -114,7 +114,8 @@ mod tests {
 
     #[test]
     fn github_shaped_users_fall_back_to_the_login() {
-        let user = json!({"id": 42, "login": "ada", "name": null, "avatar_url": "https://x.test/a.png"});
+        let user =
+            json!({"id": 42, "login": "ada", "name": null, "avatar_url": "https://x.test/a.png"});
         let profile = Profile::from_json(&user, &map("id", "name|login", "avatar_url")).unwrap();
         assert_eq!(profile.subject, "42");
         assert_eq!(profile.name, "ada");
@@ -128,7 +129,10 @@ mod tests {
             read(&user, "https://cdn.test/avatars/{id}/{avatar}.png").as_deref(),
             Some("https://cdn.test/avatars/7/abc.png")
         );
-        assert_eq!(read(&user, "picture.data.url").as_deref(), Some("https://p.test/x"));
+        assert_eq!(
+            read(&user, "picture.data.url").as_deref(),
+            Some("https://p.test/x")
+        );
         assert_eq!(read(&user, "https://cdn.test/{missing}.png"), None);
     }
 

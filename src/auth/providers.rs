@@ -55,7 +55,7 @@ enum Protocol {
         issuer: IssuerUrl,
         metadata: RwLock<Option<(Instant, Arc<CoreProviderMetadata>)>>,
     },
-    OAuth2(Endpoints),
+    OAuth2(Box<Endpoints>),
     Mastodon,
 }
 
@@ -202,12 +202,12 @@ impl Provider {
                 if fields.id.is_empty() {
                     bail!("fields.id is required");
                 }
-                Protocol::OAuth2(Endpoints {
+                Protocol::OAuth2(Box::new(Endpoints {
                     auth_url: url("auth_url", &table.auth_url, auth)?,
                     token_url: url("token_url", &table.token_url, token)?,
                     userinfo_url: url("userinfo_url", &table.userinfo_url, user)?,
                     fields,
-                })
+                }))
             }
             (_, Some(PresetProtocol::Mastodon)) => {
                 client_auth = AuthType::RequestBody;
@@ -237,7 +237,9 @@ impl Provider {
             preset
                 .map(|p| p.scopes.iter().map(|s| s.to_string()).collect())
                 .unwrap_or_else(|| match protocol {
-                    Protocol::Oidc { .. } => vec!["openid".into(), "profile".into(), "email".into()],
+                    Protocol::Oidc { .. } => {
+                        vec!["openid".into(), "profile".into(), "email".into()]
+                    }
                     _ => Vec::new(),
                 })
         });
@@ -287,7 +289,13 @@ impl Provider {
                         CsrfToken::new_random,
                         Nonce::new_random,
                     )
-                    .add_scopes(self.scopes.iter().filter(|s| *s != "openid").cloned().map(Scope::new))
+                    .add_scopes(
+                        self.scopes
+                            .iter()
+                            .filter(|s| *s != "openid")
+                            .cloned()
+                            .map(Scope::new),
+                    )
                     .set_pkce_challenge(challenge)
                     .url();
                 (
@@ -301,8 +309,9 @@ impl Provider {
                 )
             }
             Protocol::OAuth2(_) | Protocol::Mastodon => {
-                let (endpoints, client_id, secret, instance) =
-                    self.oauth2_endpoints(providers, db, redirect, instance).await?;
+                let (endpoints, client_id, secret, instance) = self
+                    .oauth2_endpoints(providers, db, redirect, instance)
+                    .await?;
                 let client = BasicClient::new(ClientId::new(client_id))
                     .set_auth_uri(AuthUrl::from_url(endpoints.auth_url))
                     .set_redirect_uri(redirect.clone());
@@ -377,10 +386,7 @@ impl Provider {
                     // Many providers put only `sub` in the id_token: the rest is in userinfo,
                     // which must describe the same subject.
                     let info: CoreUserInfoClaims = client
-                        .user_info(
-                            token.access_token().clone(),
-                            Some(claims.subject().clone()),
-                        )
+                        .user_info(token.access_token().clone(), Some(claims.subject().clone()))
                         .map_err(|e| SignInError::provider(e.to_string()))?
                         .request_async(&http)
                         .await
@@ -420,7 +426,9 @@ impl Provider {
                     .await
                     .map_err(SignInError::from)?;
                 if !status.is_success() {
-                    return Err(SignInError::provider(format!("user endpoint answered {status}")));
+                    return Err(SignInError::provider(format!(
+                        "user endpoint answered {status}"
+                    )));
                 }
                 let json: Value = serde_json::from_slice(&body)
                     .map_err(|e| SignInError::provider(format!("user endpoint: {e}")))?;
@@ -456,15 +464,17 @@ impl Provider {
     ) -> Result<(Endpoints, String, Option<ClientSecret>, Option<String>), SignInError> {
         match &self.protocol {
             Protocol::OAuth2(endpoints) => Ok((
-                endpoints.clone(),
+                (**endpoints).clone(),
                 self.client_id.clone(),
                 self.secret(),
                 None,
             )),
             Protocol::Mastodon => {
-                let instance = mastodon::instance_url(instance.unwrap_or_default(), &providers.outbound)?;
-                let app = mastodon::app_for(db, &providers.outbound, &instance, redirect, &self.scopes)
-                    .await?;
+                let instance =
+                    mastodon::instance_url(instance.unwrap_or_default(), &providers.outbound)?;
+                let app =
+                    mastodon::app_for(db, &providers.outbound, &instance, redirect, &self.scopes)
+                        .await?;
                 Ok((
                     mastodon::endpoints(&instance),
                     app.client_id,
@@ -477,7 +487,10 @@ impl Provider {
     }
 
     /// The issuer's discovered metadata, fetched at most every [`METADATA_TTL`].
-    async fn metadata(&self, outbound: &Outbound) -> Result<Arc<CoreProviderMetadata>, SignInError> {
+    async fn metadata(
+        &self,
+        outbound: &Outbound,
+    ) -> Result<Arc<CoreProviderMetadata>, SignInError> {
         let Protocol::Oidc { issuer, metadata } = &self.protocol else {
             return Err(SignInError::internal("not an OIDC provider"));
         };

@@ -51,7 +51,11 @@ async fn oidc_reader_with_claims_in_the_id_token_signs_in_posts_and_signs_out(en
     assert_eq!(picture.status(), StatusCode::OK);
     assert_eq!(picture.headers()["content-type"], "image/png");
 
-    let me: Value = session(&world, &credential).await.json().await.expect("json");
+    let me: Value = session(&world, &credential)
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(me["viewer"], viewer);
 
     // The account wins over typed author fields.
@@ -62,9 +66,16 @@ async fn oidc_reader_with_claims_in_the_id_token_signs_in_posts_and_signs_out(en
     assert_eq!(author["name"], "Ada Lovelace");
     assert_eq!(author["provider"], "corp");
     assert_eq!(author["avatar"], viewer["avatar"]);
-    assert!(posted.get("credential").is_none(), "no guest credential is issued");
+    assert!(
+        posted.get("credential").is_none(),
+        "no guest credential is issued"
+    );
     assert_eq!(
-        world.count("SELECT COUNT(*) FROM comments WHERE author_email IS NULL AND user_id IS NOT NULL").await,
+        world
+            .count(
+                "SELECT COUNT(*) FROM comments WHERE author_email IS NULL AND user_id IS NOT NULL"
+            )
+            .await,
         1
     );
 
@@ -81,7 +92,10 @@ async fn oidc_reader_with_claims_in_the_id_token_signs_in_posts_and_signs_out(en
     assert_eq!(thread["comments"][0]["mine"], true);
     let providers = thread["site"]["providers"].as_array().expect("providers");
     assert_eq!(
-        providers.iter().map(|p| p["id"].as_str().unwrap()).collect::<Vec<_>>(),
+        providers
+            .iter()
+            .map(|p| p["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
         ["corp", "github"]
     );
 
@@ -92,7 +106,10 @@ async fn oidc_reader_with_claims_in_the_id_token_signs_in_posts_and_signs_out(en
         .await
         .expect("sign out");
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
-    assert_eq!(session(&world, &credential).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        session(&world, &credential).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn oidc_reader_whose_claims_are_only_in_userinfo_signs_in(engine: Engine) {
@@ -102,7 +119,10 @@ async fn oidc_reader_whose_claims_are_only_in_userinfo_signs_in(engine: Engine) 
     assert_eq!(viewer["provider"], "corp");
     // Grace has no picture at the provider: an identicon drawn by replybox.
     let avatar = viewer["avatar"].as_str().expect("avatar");
-    assert!(avatar.starts_with(&world.url("/avatar/")) && avatar.ends_with(".svg"), "{avatar}");
+    assert!(
+        avatar.starts_with(&world.url("/avatar/")) && avatar.ends_with(".svg"),
+        "{avatar}"
+    );
     assert_eq!(
         world.count("SELECT COUNT(*) FROM identities WHERE provider = 'corp' AND subject = 'grace' AND email = 'grace@example.org'").await,
         1
@@ -117,12 +137,18 @@ async fn github_shaped_reader_signs_in_through_plain_oauth2(engine: Engine) {
     assert!(viewer["avatar"].as_str().unwrap().contains("/avatar/u/"));
     // GitHub's numeric id is the subject; a user without a name is shown by their login.
     assert_eq!(
-        world.count("SELECT COUNT(*) FROM identities WHERE provider = 'github' AND subject = '1815'").await,
+        world
+            .count("SELECT COUNT(*) FROM identities WHERE provider = 'github' AND subject = '1815'")
+            .await,
         1
     );
     let (_, nameless) = world.sign_in("github", "nameless").await;
     assert_eq!(nameless["name"], "nameless");
-    let posted: Value = post(&world, &credential, "open", "via GitHub").await.json().await.unwrap();
+    let posted: Value = post(&world, &credential, "open", "via GitHub")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(posted["comment"]["author"]["provider"], "github");
     assert_eq!(
         posted["comment"]["author"]["url"],
@@ -137,7 +163,12 @@ async fn signing_in_again_links_to_the_same_user(engine: Engine) {
     assert_ne!(first, second, "each browser gets its own credential");
     assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 1);
     assert_eq!(world.count("SELECT COUNT(*) FROM identities").await, 1);
-    assert_eq!(world.count("SELECT COUNT(*) FROM readers WHERE user_id IS NOT NULL").await, 2);
+    assert_eq!(
+        world
+            .count("SELECT COUNT(*) FROM readers WHERE user_id IS NOT NULL")
+            .await,
+        2
+    );
     // The same person at another provider is another identity (accounts are not merged by email).
     world.sign_in("github", "ada").await;
     assert_eq!(world.count("SELECT COUNT(*) FROM identities").await, 2);
@@ -146,7 +177,11 @@ async fn signing_in_again_links_to_the_same_user(engine: Engine) {
 async fn a_signed_in_reader_is_known_once_a_comment_was_approved(engine: Engine) {
     let world = World::start(engine, false).await;
     let (credential, _) = world.sign_in("corp", "ada").await;
-    let first: Value = post(&world, &credential, "first", "my first").await.json().await.unwrap();
+    let first: Value = post(&world, &credential, "first", "my first")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(first["comment"]["status"], "pending");
     world
         .execute(&format!(
@@ -154,7 +189,11 @@ async fn a_signed_in_reader_is_known_once_a_comment_was_approved(engine: Engine)
             first["comment"]["id"]
         ))
         .await;
-    let second: Value = post(&world, &credential, "first", "my second").await.json().await.unwrap();
+    let second: Value = post(&world, &credential, "first", "my second")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(second["comment"]["status"], "approved");
 }
 
@@ -170,7 +209,9 @@ async fn sites_offer_the_providers_they_list(engine: Engine) {
         thread["site"]["providers"],
         json!([{"id": "corp", "name": "Corp", "icon": "/auth/icons/oidc.svg"}])
     );
-    let icon = reqwest::get(world.url("/auth/icons/oidc.svg")).await.unwrap();
+    let icon = reqwest::get(world.url("/auth/icons/oidc.svg"))
+        .await
+        .unwrap();
     assert_eq!(icon.headers()["content-type"], "image/svg+xml");
     let refused = world
         .browser()
@@ -179,7 +220,10 @@ async fn sites_offer_the_providers_they_list(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
-    assert_eq!(error_in(&refused.text().await.unwrap()).as_deref(), Some("unknown_provider"));
+    assert_eq!(
+        error_in(&refused.text().await.unwrap()).as_deref(),
+        Some("unknown_provider")
+    );
 }
 
 async fn denied_consent_is_a_clear_failure(engine: Engine) {

@@ -37,7 +37,10 @@ async fn a_callback_with_a_wrong_or_missing_state_is_refused(engine: Engine) {
         }
         let page = browser.get(callback).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::BAD_REQUEST, "{tamper} state");
-        assert_eq!(error_in(&page.text().await.unwrap()).as_deref(), Some("invalid_state"));
+        assert_eq!(
+            error_in(&page.text().await.unwrap()).as_deref(),
+            Some("invalid_state")
+        );
     }
     assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
     assert_eq!(world.count("SELECT COUNT(*) FROM sign_in_codes").await, 0);
@@ -56,7 +59,10 @@ async fn a_callback_the_browser_never_started_is_refused(engine: Engine) {
     world.start_sign_in(&victim, "corp", "ada").await;
     let page = victim.get(callback.clone()).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(error_in(&page.text().await.unwrap()).as_deref(), Some("invalid_state"));
+    assert_eq!(
+        error_in(&page.text().await.unwrap()).as_deref(),
+        Some("invalid_state")
+    );
     let fresh = world.browser().get(callback).send().await.unwrap();
     assert_eq!(fresh.status(), StatusCode::BAD_REQUEST);
     assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
@@ -72,17 +78,37 @@ async fn a_replayed_authorization_code_is_refused(engine: Engine) {
 
     // The same callback again: the pending sign-in was used up.
     let again = browser.get(callback.clone()).send().await.unwrap();
-    assert_eq!(error_in(&again.text().await.unwrap()).as_deref(), Some("invalid_state"));
+    assert_eq!(
+        error_in(&again.text().await.unwrap()).as_deref(),
+        Some("invalid_state")
+    );
 
     // The old code with a fresh, valid state: the provider refuses the reused code.
     let fresh = world.start_sign_in(&browser, "corp", "ada").await;
-    let state = fresh.query_pairs().find(|(k, _)| k == "state").unwrap().1.into_owned();
-    let code = callback.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+    let state = fresh
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let code = callback
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
     let mut replay = callback.clone();
-    replay.query_pairs_mut().clear().append_pair("code", &code).append_pair("state", &state);
+    replay
+        .query_pairs_mut()
+        .clear()
+        .append_pair("code", &code)
+        .append_pair("state", &state);
     let page = browser.get(replay).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(error_in(&page.text().await.unwrap()).as_deref(), Some("sign_in_failed"));
+    assert_eq!(
+        error_in(&page.text().await.unwrap()).as_deref(),
+        Some("sign_in_failed")
+    );
 }
 
 async fn a_replayed_or_expired_exchange_code_is_refused(engine: Engine) {
@@ -97,7 +123,9 @@ async fn a_replayed_or_expired_exchange_code_is_refused(engine: Engine) {
 
     let page = world.popup(&world.browser(), "corp", "ada").await;
     let code = code_in(&page.text().await.unwrap()).unwrap();
-    world.execute("UPDATE sign_in_codes SET expires_at = 0").await;
+    world
+        .execute("UPDATE sign_in_codes SET expires_at = 0")
+        .await;
     let late = world.exchange(&code, None).await;
     assert_eq!(late.status(), StatusCode::BAD_REQUEST);
     assert_eq!(world.count("SELECT COUNT(*) FROM sign_in_codes").await, 0);
@@ -111,7 +139,11 @@ async fn an_id_token_for_another_nonce_is_refused(engine: Engine) {
     let pairs: Vec<(String, String)> = to_provider
         .query_pairs()
         .map(|(k, v)| {
-            let v = if k == "nonce" { "another-nonce".to_string() } else { v.into_owned() };
+            let v = if k == "nonce" {
+                "another-nonce".to_string()
+            } else {
+                v.into_owned()
+            };
             (k.into_owned(), v)
         })
         .collect();
@@ -119,7 +151,10 @@ async fn an_id_token_for_another_nonce_is_refused(engine: Engine) {
     let callback = world.through_provider(&browser, to_provider).await;
     let page = browser.get(callback).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(error_in(&page.text().await.unwrap()).as_deref(), Some("invalid_id_token"));
+    assert_eq!(
+        error_in(&page.text().await.unwrap()).as_deref(),
+        Some("invalid_id_token")
+    );
     assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
 }
 
@@ -142,7 +177,10 @@ async fn a_return_url_on_a_foreign_origin_is_refused(engine: Engine) {
             .unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{foreign}");
         assert!(response.headers().get("location").is_none());
-        assert_eq!(error_in(&response.text().await.unwrap()).as_deref(), Some("invalid_return"));
+        assert_eq!(
+            error_in(&response.text().await.unwrap()).as_deref(),
+            Some("invalid_return")
+        );
     }
 }
 
@@ -156,21 +194,43 @@ async fn a_full_page_code_needs_the_frames_claim(engine: Engine) {
         let browser = world.browser();
         let start = browser
             .get(world.url("/auth/corp/start"))
-            .query(&[("site", "open"), ("return", "http://blog.test/post?x=1"), ("claim", &claim), ("login_hint", "ada")])
+            .query(&[
+                ("site", "open"),
+                ("return", "http://blog.test/post?x=1"),
+                ("claim", &claim),
+                ("login_hint", "ada"),
+            ])
             .send()
             .await
             .unwrap();
-        let callback = world.through_provider(&browser, location(&start).unwrap()).await;
+        let callback = world
+            .through_provider(&browser, location(&start).unwrap())
+            .await;
         let back = browser.get(callback).send().await.unwrap();
         assert_eq!(back.status(), StatusCode::SEE_OTHER);
         let to = location(&back).unwrap();
-        assert_eq!(to.as_str().split('#').next().unwrap(), "http://blog.test/post?x=1");
-        let code = to.fragment().unwrap().strip_prefix("replybox-code=").unwrap().to_string();
+        assert_eq!(
+            to.as_str().split('#').next().unwrap(),
+            "http://blog.test/post?x=1"
+        );
+        let code = to
+            .fragment()
+            .unwrap()
+            .strip_prefix("replybox-code=")
+            .unwrap()
+            .to_string();
         let exchanged = world.exchange(&code, guess).await;
-        let expected = if guess == Some(secret) { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+        let expected = if guess == Some(secret) {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
         assert_eq!(exchanged.status(), expected, "{guess:?}");
         // Whatever happened, the code is gone.
-        assert_eq!(world.exchange(&code, Some(secret)).await.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            world.exchange(&code, Some(secret)).await.status(),
+            StatusCode::BAD_REQUEST
+        );
     }
 }
 

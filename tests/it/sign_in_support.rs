@@ -52,7 +52,10 @@ impl OidcProvider {
             .arg("server.mjs")
             .current_dir(OIDC_DIR)
             .env("OIDC_CLIENTS", clients.to_string())
-            .env("OIDC_CONFORM", if conform_id_token_claims { "1" } else { "0" })
+            .env(
+                "OIDC_CONFORM",
+                if conform_id_token_claims { "1" } else { "0" },
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -92,7 +95,10 @@ impl World {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
-        let base = format!("http://localhost:{}", listener.local_addr().expect("addr").port());
+        let base = format!(
+            "http://localhost:{}",
+            listener.local_addr().expect("addr").port()
+        );
         let provider = OidcProvider::start(&base, conform_id_token_claims);
         let issuer = &provider.issuer;
         let toml = format!(
@@ -163,7 +169,12 @@ providers = ["corp"]
     }
 
     /// Opens `/auth/{provider}/start` and returns where replybox sends the reader.
-    pub async fn start_sign_in(&self, browser: &reqwest::Client, provider: &str, user: &str) -> Url {
+    pub async fn start_sign_in(
+        &self,
+        browser: &reqwest::Client,
+        provider: &str,
+        user: &str,
+    ) -> Url {
         let response = browser
             .get(self.url(&format!("/auth/{provider}/start")))
             .query(&[("site", "open"), ("login_hint", user)])
@@ -190,7 +201,12 @@ providers = ["corp"]
     }
 
     /// The whole popup: start, provider, callback; returns the callback's response.
-    pub async fn popup(&self, browser: &reqwest::Client, provider: &str, user: &str) -> reqwest::Response {
+    pub async fn popup(
+        &self,
+        browser: &reqwest::Client,
+        provider: &str,
+        user: &str,
+    ) -> reqwest::Response {
         let to_provider = self.start_sign_in(browser, provider, user).await;
         let callback = self.through_provider(browser, to_provider).await;
         browser.get(callback).send().await.expect("callback")
