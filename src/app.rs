@@ -18,6 +18,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::admin::login::LoginThrottle;
 use crate::cache::Caches;
 use crate::config::{Config, Secret};
 use crate::error::AppError;
@@ -26,7 +27,7 @@ use crate::ratelimit::RateLimits;
 use crate::sessions::SessionBackend;
 use crate::sites::Sites;
 use crate::store::{self, Db};
-use crate::{api, assets, avatar, telemetry};
+use crate::{admin, api, assets, avatar, telemetry};
 
 /// Everything a handler may need; cheap to clone.
 #[derive(Clone)]
@@ -51,6 +52,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// First-party sessions (admin pages, sign-in popup).
     pub sessions: SessionBackend,
+    /// Limits on admin login attempts.
+    pub login_throttle: LoginThrottle,
     /// Sign-in providers and their outbound HTTP client.
     pub auth: crate::auth::Auth,
 }
@@ -75,6 +78,7 @@ impl AppState {
         Ok(Self {
             auth: Arc::new(auth),
             sessions,
+            login_throttle: LoginThrottle::default(),
             sites: Sites::from_config(&config),
             limits: RateLimits::from_config(&config),
             caches: Caches::new(Duration::from_millis(config.server.thread_cache_ms)),
@@ -115,6 +119,9 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(api::routes(&state))
+        .merge(admin::routes(&state))
+        .route("/admin/admin.css", get(assets::admin_file))
+        .route("/admin/admin.js", get(assets::admin_file))
         .merge(crate::auth::routes(&state))
         .route("/avatar/{file}", get(avatar::serve))
         .route("/embed.js", get(assets::loader))
@@ -172,6 +179,7 @@ async fn maintain(state: AppState) {
     loop {
         tick.tick().await;
         let tracked = state.limits.prune();
+        state.login_throttle.prune();
         state.metrics.run_upkeep();
         if let Err(err) = state.sessions.delete_expired().await {
             tracing::warn!(error = %err, "could not delete expired sessions");

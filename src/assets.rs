@@ -107,6 +107,8 @@ struct Assets {
     app_css: Asset,
     thread_html: String,
     demo: HashMap<&'static str, Asset>,
+    admin_css: Asset,
+    admin_js: Asset,
 }
 
 const APP_JS: &[u8] = include_bytes!("../embed/app.js");
@@ -160,6 +162,16 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         app_css_name,
         thread_html,
         demo,
+        admin_css: Asset::new(
+            include_bytes!("../embed/admin/admin.css"),
+            "text/css; charset=utf-8",
+            CachePolicy::Revalidate,
+        ),
+        admin_js: Asset::new(
+            include_bytes!("../embed/admin/admin.js"),
+            "text/javascript; charset=utf-8",
+            CachePolicy::Revalidate,
+        ),
     }
 });
 
@@ -186,6 +198,15 @@ pub async fn demo(file: Option<Path<String>>, headers: HeaderMap) -> Response {
     match ASSETS.demo.get(name) {
         Some(asset) => asset.respond(&headers),
         None => not_found(),
+    }
+}
+
+/// `GET /admin/admin.css` and `GET /admin/admin.js`: the admin pages' own style and shortcuts.
+pub async fn admin_file(uri: axum::http::Uri, headers: HeaderMap) -> Response {
+    match uri.path() {
+        "/admin/admin.css" => ASSETS.admin_css.respond(&headers),
+        "/admin/admin.js" => ASSETS.admin_js.respond(&headers),
+        _ => not_found(),
     }
 }
 

@@ -151,6 +151,18 @@ pub struct SiteConfig {
     /// This site's own comment rate per client and minute (default: `limits.writes_per_minute`).
     #[serde(default)]
     pub writes_per_minute: Option<u32>,
+    /// Hold comments with this many links or more (0: never).
+    #[serde(default = "two")]
+    pub links_to_hold: usize,
+    /// Hold comments from sign-in identities younger than this many minutes (0: never).
+    #[serde(default)]
+    pub new_identity_minutes: u64,
+    /// A comment sent sooner than this many seconds after the form was shown is spam (0: never).
+    #[serde(default = "three")]
+    pub min_seconds_to_write: u64,
+    /// Close a page's thread this many days after its first comment (0: never).
+    #[serde(default)]
+    pub close_after_days: u64,
 }
 
 /// Which new comments are held for a moderator.
@@ -211,6 +223,14 @@ impl fmt::Debug for Secret {
 
 fn yes() -> bool {
     true
+}
+
+fn two() -> usize {
+    2
+}
+
+fn three() -> u64 {
+    3
 }
 
 impl Default for ServerConfig {

@@ -40,6 +40,12 @@ pub enum AppError {
     /// The site does not accept comments from guests.
     #[error("guests not allowed")]
     GuestsNotAllowed,
+    /// The author is banned (no detail that would help evading it).
+    #[error("banned")]
+    Banned,
+    /// The same author just posted the same text on the same page.
+    #[error("duplicate comment")]
+    DuplicateComment,
     /// The thread no longer takes comments.
     #[error("thread locked")]
     ThreadLocked,
@@ -92,10 +98,11 @@ impl AppError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UnknownSite | Self::NotFound => StatusCode::NOT_FOUND,
-            Self::OriginNotAllowed | Self::GuestsNotAllowed | Self::ThreadLocked => {
+            Self::OriginNotAllowed | Self::GuestsNotAllowed | Self::ThreadLocked | Self::Banned => {
                 StatusCode::FORBIDDEN
             }
             Self::InvalidCredential => StatusCode::UNAUTHORIZED,
+            Self::DuplicateComment => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -114,6 +121,8 @@ impl AppError {
             Self::OriginNotAllowed => "origin_not_allowed",
             Self::GuestsNotAllowed => "guests_not_allowed",
             Self::ThreadLocked => "thread_locked",
+            Self::Banned => "banned",
+            Self::DuplicateComment => "duplicate_comment",
             Self::InvalidCredential => "invalid_credential",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
@@ -124,7 +133,8 @@ impl AppError {
         }
     }
 
-    fn client_message(&self) -> String {
+    /// The message shown to the client (never internal details).
+    pub fn client_message(&self) -> String {
         match self {
             Self::BadRequest { message, .. } | Self::Invalid { message, .. } => message.clone(),
             Self::UnknownSite => "No site with this id is configured.".into(),
@@ -132,6 +142,8 @@ impl AppError {
             Self::OriginNotAllowed => "This site does not accept writes from this origin.".into(),
             Self::GuestsNotAllowed => "Sign in to comment on this site.".into(),
             Self::ThreadLocked => "Comments are closed.".into(),
+            Self::Banned => "You cannot comment here.".into(),
+            Self::DuplicateComment => "You already posted this comment.".into(),
             Self::InvalidCredential => "Your sign-in has expired.".into(),
             Self::PayloadTooLarge => "The request body is too large.".into(),
             Self::UnsupportedMediaType => "Send JSON with Content-Type: application/json.".into(),

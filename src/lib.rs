@@ -1,6 +1,7 @@
 //! replybox: a self-hosted comment service. One binary next to any blog, one script tag on its
 //! pages. See DESIGN.md for the whole picture; each module below is one idea.
 
+pub mod admin; // the moderation pages: queues, actions, bans, words, audit log
 pub mod api; // the JSON endpoints the widget calls
 pub mod app; // state, router, middleware, serving and shutdown
 pub mod assets; // the widget's embedded files and their cache policy

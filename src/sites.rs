@@ -26,6 +26,12 @@ impl Site {
         self.config.moderation
     }
 
+    /// Whether a thread that began at `created_at` is closed by age (`close_after_days`).
+    pub fn is_closed_by_age(&self, created_at: Option<i64>, now: i64) -> bool {
+        let days = self.config.close_after_days;
+        days > 0 && created_at.is_some_and(|start| now - start > days as i64 * 24 * 60 * 60 * 1000)
+    }
+
     /// Whether guests must give an email address.
     pub fn requires_guest_email(&self) -> bool {
         self.config.guest_email == GuestEmail::Required

@@ -11,11 +11,12 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth::{Credential, Viewer, credential};
 use crate::error::{AppError, AppResult};
-use crate::moderation::{self, trust::AuthorRef};
+use crate::moderation::{self, Facts, SiteRules, WordList};
 use crate::render;
 use crate::sites::Site;
 use crate::store::comments::CommentRow;
 use crate::store::new_comment::{NewComment, NewReader};
+use crate::store::standing::{Author, Standing};
 use crate::store::{self};
 use crate::telemetry;
 
@@ -45,6 +46,12 @@ pub struct CommentInput {
     /// Guest details (ignored for signed-in readers).
     #[serde(default)]
     pub author: Option<GuestInput>,
+    /// The widget's hidden field: people leave it empty, form-filling bots do not.
+    #[serde(default)]
+    pub honeypot: Option<String>,
+    /// Milliseconds between the form being shown and sent, as the widget measured them.
+    #[serde(default)]
+    pub compose_ms: Option<u64>,
 }
 
 /// What a guest types about themselves.
@@ -115,14 +122,51 @@ pub async fn submit(
             (guest, avatar, None)
         }
     };
-    let author = match viewer.user_id() {
-        Some(user_id) => AuthorRef::User(user_id),
-        None => AuthorRef::UnverifiedGuest,
-    };
-    let known = moderation::trust::author_is_known(&state.db, site.id(), author).await?;
-    let verdict = moderation::judge(site.moderation(), known);
-
+    let html = render::comment_html(&body);
+    let ip_hash = state.fingerprints.ip_hash(ip);
     let now = store::now_ms();
+
+    let author = Author {
+        site: site.id(),
+        uri,
+        user_id: viewer.user_id(),
+        reader_id: viewer.reader_id(),
+        email: guest.email.as_deref(),
+        ip_hash: &ip_hash,
+        body: &body,
+    };
+    let standing = store::standing::of(&state.db, &author, now).await?;
+    refuse_if_closed(site, &standing, now)?;
+    if standing.banned || network_banned(standing.ban_networks.as_deref(), ip) {
+        return Err(AppError::Banned);
+    }
+    if standing.duplicate {
+        return Err(AppError::DuplicateComment);
+    }
+    let rules = SiteRules {
+        mode: site.moderation(),
+        links_to_hold: site.config.links_to_hold,
+        new_identity_minutes: site.config.new_identity_minutes,
+        min_seconds_to_write: site.config.min_seconds_to_write,
+        watched: WordList::parse(standing.watched.as_deref().unwrap_or_default()),
+        blocked: WordList::parse(standing.blocked.as_deref().unwrap_or_default()),
+    };
+    let verdict = moderation::judge(
+        &rules,
+        &Facts {
+            body: &body,
+            html: &html,
+            name: &guest.name,
+            email: guest.email.as_deref(),
+            url: guest.url.as_deref(),
+            honeypot_filled: input.honeypot.is_some_and(|field| !field.trim().is_empty()),
+            seconds_to_write: input.compose_ms.map(|ms| ms as f64 / 1000.0),
+            trusted: standing.trusted,
+            known: standing.known,
+            identity_age_minutes: None,
+        },
+    );
+
     let issued = viewer.reader.is_none().then(Credential::generate);
     let new = NewComment {
         site: site.id().to_string(),
@@ -143,20 +187,39 @@ pub async fn submit(
         author_email: guest.email,
         author_url: guest.url,
         author_provider,
-        html: render::comment_html(&body),
+        html,
         body,
         status: verdict.status.as_str(),
-        reason: verdict.reason.map(str::to_string),
-        ip_hash: Some(state.fingerprints.ip_hash(ip)),
+        reason: verdict.reason,
+        ip_hash: Some(ip_hash),
         created_at: now,
+        moderator: false,
     };
     let comment = store::new_comment::insert(&state.db, &new).await?;
     state.caches.page_changed(site.id(), uri);
-    telemetry::comment_created(verdict.status.as_str());
+    telemetry::comment_created(new.status);
     Ok(Submitted {
         comment,
         credential: issued.map(|c| c.token),
     })
+}
+
+/// A locked thread, or one older than the site's `close_after_days`, takes no comments.
+fn refuse_if_closed(site: &Site, standing: &Standing, now: i64) -> AppResult<()> {
+    if standing.thread_locked == Some(true)
+        || site.is_closed_by_age(standing.thread_created_at, now)
+    {
+        return Err(AppError::ThreadLocked);
+    }
+    Ok(())
+}
+
+fn network_banned(networks: Option<&str>, ip: IpAddr) -> bool {
+    networks
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|cidr| cidr.parse::<ipnet::IpNet>().ok())
+        .any(|net| net.contains(&ip))
 }
 
 /// A guest's details after checking.

@@ -56,7 +56,9 @@ pub async fn list(
             uri,
             title: thread.as_ref().and_then(|t| t.title.as_deref()),
             count: comments.iter().filter(|c| c.is_approved()).count(),
-            locked: thread.as_ref().is_some_and(|t| t.locked),
+            locked: thread.as_ref().is_some_and(|t| {
+                t.locked || site.is_closed_by_age(Some(t.created_at), store::now_ms())
+            }),
         },
         comments,
         viewer: crate::auth::signed_in_viewer(&state, &viewer).await?,
@@ -80,9 +82,14 @@ pub async fn create(
     super::check_write_origin(&state, &site, &headers)?;
     state.limits.check_write(site.id(), ip)?;
     let submitted = submit::submit(&state, &site, &viewer, ip, input).await?;
-    // The author always sees their own comment as theirs.
+    // The author always sees their own comment as theirs; one judged spam looks merely held,
+    // which teaches a spammer nothing about the rules.
     let reader = submitted.comment.reader_id;
-    let comment = CommentView::of(submitted.comment, reader, state.public_base());
+    let mut row = submitted.comment;
+    if row.status == "spam" {
+        row.status = "pending".into();
+    }
+    let comment = CommentView::of(row, reader, state.public_base());
     let body = match submitted.credential {
         Some(credential) => json!({"comment": comment, "credential": credential}),
         None => json!({"comment": comment}),

@@ -20,6 +20,7 @@ pub struct CommentView {
     edited: Option<String>,
     status: String,
     mine: bool,
+    moderator: bool,
 }
 
 /// A comment's author as readers see them: never an email address.
@@ -86,7 +87,14 @@ impl<'a> SiteView<'a> {
 
 impl CommentView {
     /// Shapes a stored comment for a viewer (`viewer_reader` recognises their own comments).
-    pub fn of(row: CommentRow, viewer_reader: Option<i64>, public_base: &str) -> Self {
+    pub fn of(mut row: CommentRow, viewer_reader: Option<i64>, public_base: &str) -> Self {
+        if row.status == "deleted" {
+            // A tombstone: where it stood, not what it said or who said it.
+            row.html.clear();
+            row.author_name.clear();
+            row.author_url = None;
+            row.author_provider = None;
+        }
         Self {
             id: row.id,
             parent: row.parent_id,
@@ -101,6 +109,7 @@ impl CommentView {
             created: rfc3339(row.created_at),
             edited: row.edited_at.map(rfc3339),
             status: row.status,
+            moderator: row.moderator,
         }
     }
 

@@ -32,13 +32,16 @@ pub struct CommentRow {
     pub created_at: i64,
     /// When it was last edited (epoch ms).
     pub edited_at: Option<i64>,
+    /// Written by a moderator from the admin page (shown with a badge).
+    pub moderator: bool,
 }
 
 pub(super) const COMMENT_COLUMNS: &str = "id, parent_id, reader_id, user_id, author_name, author_url, author_avatar, \
-     author_provider, html, status, created_at, edited_at";
+     author_provider, html, status, created_at, edited_at, moderator";
 
-/// The comments of a thread a viewer may see, oldest first: every approved one, plus the
-/// viewer's own pending ones when `reader_id` is given.
+/// The comments of a thread a viewer may see, oldest first: every approved one, the viewer's own
+/// pending ones when `reader_id` is given, and deleted ones that still have replies (shown as
+/// tombstones so the replies keep their place).
 pub async fn visible_in_thread(
     db: &Db,
     thread_id: i64,
@@ -46,21 +49,9 @@ pub async fn visible_in_thread(
 ) -> sqlx::Result<Vec<CommentRow>> {
     let sql = format!(
         "SELECT {COMMENT_COLUMNS} FROM comments WHERE thread_id = $1 \
-         AND (status = 'approved' OR (status = 'pending' AND reader_id = $2)) ORDER BY id"
+         AND (status = 'approved' OR (status = 'pending' AND reader_id = $2) \
+              OR (status = 'deleted' AND EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id AND r.status = 'approved'))) \
+         ORDER BY id"
     );
     on_db!(db, pool => sqlx::query_as(&sql).bind(thread_id).bind(reader_id).fetch_all(pool).await)
-}
-
-/// Whether this account already has an approved comment on the site (a "known" author).
-pub async fn user_has_approved(db: &Db, site: &str, user_id: i64) -> sqlx::Result<bool> {
-    on_db!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
-             WHERE t.site = $1 AND c.user_id = $2 AND c.status = 'approved')",
-        )
-        .bind(site)
-        .bind(user_id)
-        .fetch_one(pool)
-        .await
-    })
 }

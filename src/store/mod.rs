@@ -16,11 +16,15 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::config::DatabaseConfig;
 
+pub mod admins;
 pub mod comments;
 pub mod identities;
+pub mod moderation;
 pub mod new_comment;
 pub mod readers;
 pub mod settings;
+pub mod site_rules;
+pub mod standing;
 pub mod threads;
 pub mod users;
 

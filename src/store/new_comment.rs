@@ -61,6 +61,8 @@ pub struct NewComment {
     pub ip_hash: Option<String>,
     /// Now (epoch ms).
     pub created_at: i64,
+    /// Written by a moderator from the admin page.
+    pub moderator: bool,
 }
 
 /// Which credential a new comment belongs to.
@@ -68,6 +70,8 @@ pub struct NewComment {
 pub enum NewReader {
     /// The browser already holds this reader's credential.
     Existing(i64),
+    /// No browser credential: a moderator writing from the admin page.
+    Nobody,
     /// A guest's first comment: store this credential together with it.
     Issue {
         /// SHA-256 of the token.
@@ -80,7 +84,7 @@ pub enum NewReader {
 // Parameters shared by the statements below:
 // $1 site, $2 uri, $3 title, $4 now, $5 parent, $6 existing reader id, $7 new token hash,
 // $8 new credential expiry, $9 user, $10 name, $11 email, $12 url, $13 avatar, $14 provider,
-// $15 body, $16 html, $17 status, $18 reason, $19 ip hash.
+// $15 body, $16 html, $17 status, $18 reason, $19 ip hash, $20 moderator.
 const TOUCH_THREAD: &str = "INSERT INTO threads (site, uri, title, created_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (site, uri) DO UPDATE SET title = excluded.title \
      WHERE threads.title IS NULL AND excluded.title IS NOT NULL";
@@ -91,13 +95,13 @@ const ISSUE_CREDENTIAL: &str =
 static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INSERT INTO comments (thread_id, parent_id, reader_id, user_id, author_name, author_email, \
-         author_url, author_avatar, author_provider, body, html, status, reason, ip_hash, created_at) \
+         author_url, author_avatar, author_provider, body, html, status, reason, ip_hash, created_at, moderator) \
          SELECT CASE WHEN NOT t.locked \
                        AND ($5 IS NULL OR EXISTS (SELECT 1 FROM comments p WHERE p.id = $5 AND p.thread_id = t.id \
                                                   AND p.status IN ('approved', 'pending'))) \
                      THEN t.id END, \
                 $5, COALESCE($6, (SELECT r.id FROM readers r WHERE r.token_hash = $7 AND r.expires_at = $8)), $9, $10, $11, \
-                $12, $13, $14, $15, $16, $17, $18, $19, $4 \
+                $12, $13, $14, $15, $16, $17, $18, $19, $4, $20 \
          FROM threads t \
          WHERE t.site = $1 AND t.uri = $2 \
          RETURNING {COMMENT_COLUMNS}"
@@ -126,6 +130,7 @@ macro_rules! bind_all {
         let new = $new;
         let (reader_id, token_hash, expires_at) = match &new.reader {
             NewReader::Existing(id) => (Some(*id), None, None),
+            NewReader::Nobody => (None, None, None),
             NewReader::Issue {
                 token_hash,
                 expires_at,
@@ -151,6 +156,7 @@ macro_rules! bind_all {
             .bind(new.status)
             .bind(&new.reason)
             .bind(&new.ip_hash)
+            .bind(new.moderator)
     }};
 }
 

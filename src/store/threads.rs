@@ -11,8 +11,10 @@ pub struct ThreadRow {
     pub id: i64,
     /// Page title given by the widget, if any.
     pub title: Option<String>,
-    /// Whether new comments are refused.
+    /// Whether a moderator locked it.
     pub locked: bool,
+    /// When its first comment was written (epoch ms).
+    pub created_at: i64,
 }
 
 /// Most URIs one counts request may ask about.
@@ -21,7 +23,7 @@ pub const MAX_COUNT_URIS: usize = 100;
 /// The thread for a page, if anyone has commented there.
 pub async fn find(db: &Db, site: &str, uri: &str) -> sqlx::Result<Option<ThreadRow>> {
     on_db!(db, pool => {
-        sqlx::query_as("SELECT id, title, locked FROM threads WHERE site = $1 AND uri = $2")
+        sqlx::query_as("SELECT id, title, locked, created_at FROM threads WHERE site = $1 AND uri = $2")
             .bind(site)
             .bind(uri)
             .fetch_optional(pool)

@@ -9,8 +9,9 @@ on_both_engines!(counts_of_many_pages_come_in_one_request);
 
 async fn counts_of_many_pages_come_in_one_request(engine: Engine) {
     let app = TestApp::start(engine).await;
-    for _ in 0..3 {
-        app.post_as_guest("open", "/a/", None, "on a", "Ada").await;
+    for n in 0..3 {
+        app.post_as_guest("open", "/a/", None, &format!("comment {n} on a"), "Ada")
+            .await;
     }
     app.post_as_guest("open", "/b/", None, "on b", "Ada").await;
     app.post_as_guest("held", "/a/", None, "pending on another site", "Ada")

@@ -3,10 +3,12 @@
 
 mod support;
 
+mod admin;
 mod cli;
 mod comments;
 mod counts;
 mod errors;
+mod moderation_rules;
 mod operations;
 mod rate_limits;
 mod sign_in;

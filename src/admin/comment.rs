@@ -1,0 +1,202 @@
+//! One comment in full: edit it, reply to it as a moderator, ban its author.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+
+use super::card::Card;
+use super::error::AdminError;
+use super::guard::{AdminForm, Moderator};
+use crate::app::AppState;
+use crate::moderation::Status;
+use crate::render;
+use crate::store::moderation::{Event, QueueRow};
+use crate::store::new_comment::{NewComment, NewReader};
+use crate::store::{self, site_rules::NewBan};
+
+#[derive(Template)]
+#[template(path = "admin/comment.html")]
+struct CommentPage {
+    me: String,
+    csrf: String,
+    card: Card,
+    back: String,
+}
+
+async fn load(state: &AppState, me: &Moderator, id: i64) -> Result<QueueRow, AdminError> {
+    let row = store::moderation::find(&state.db, id)
+        .await?
+        .ok_or(AdminError::NotFound)?;
+    if !me.may_moderate(&row.site) {
+        return Err(AdminError::Forbidden(
+            "That comment is on a site you do not moderate.".into(),
+        ));
+    }
+    Ok(row)
+}
+
+/// `GET /admin/comments/{id}`
+pub async fn show(
+    State(state): State<AppState>,
+    me: Moderator,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AdminError> {
+    let row = load(&state, &me, id).await?;
+    let page = CommentPage {
+        me: me.account.name.clone(),
+        csrf: me.csrf.clone(),
+        card: Card::from(row),
+        back: format!("/admin/comments/{id}"),
+    };
+    Ok(Html(page.render()?))
+}
+
+fn body_of(form: &AdminForm, state: &AppState) -> Result<String, AdminError> {
+    let body = form
+        .text("body")
+        .ok_or_else(|| AdminError::BadRequest("The comment is empty.".into()))?;
+    if body.chars().count() > state.config.limits.max_comment_chars {
+        return Err(AdminError::BadRequest("The comment is too long.".into()));
+    }
+    Ok(body.to_string())
+}
+
+/// `POST /admin/comments/{id}/edit`: new text, rendered and cleaned like any comment.
+pub async fn edit(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: AdminForm,
+) -> Result<Redirect, AdminError> {
+    let row = load(&state, &form.moderator, id).await?;
+    let body = body_of(&form, &state)?;
+    store::moderation::edit(
+        &state.db,
+        id,
+        &body,
+        &render::comment_html(&body),
+        &form.moderator.actor(),
+        store::now_ms(),
+    )
+    .await?;
+    state.caches.page_changed(&row.site, &row.uri);
+    Ok(Redirect::to(&format!("/admin/comments/{id}")))
+}
+
+/// `POST /admin/comments/{id}/reply`: a published reply with the moderator badge.
+pub async fn reply(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: AdminForm,
+) -> Result<Redirect, AdminError> {
+    let row = load(&state, &form.moderator, id).await?;
+    let body = body_of(&form, &state)?;
+    let me = &form.moderator;
+    let now = store::now_ms();
+    let new = NewComment {
+        site: row.site.clone(),
+        uri: row.uri.clone(),
+        title: None,
+        parent_id: Some(id),
+        reader: NewReader::Nobody,
+        user_id: None,
+        author_name: me.account.name.clone(),
+        author_email: None,
+        author_url: None,
+        author_avatar: state
+            .fingerprints
+            .guest_avatar_path(None, &format!("moderator:{}", me.account.name)),
+        author_provider: None,
+        html: render::comment_html(&body),
+        body,
+        status: Status::Approved.as_str(),
+        reason: None,
+        ip_hash: None,
+        created_at: now,
+        moderator: true,
+    };
+    let reply = store::new_comment::insert(&state.db, &new).await?;
+    let event = Event {
+        site: &row.site,
+        comment_id: Some(reply.id),
+        actor: &me.actor(),
+        action: "reply",
+        before: None,
+        after: Some("approved"),
+        detail: Some(format!("in reply to #{id}")),
+    };
+    store::moderation::record(&state.db, &event, now).await?;
+    state.caches.page_changed(&row.site, &row.uri);
+    Ok(Redirect::to(&format!("/admin/comments/{id}")))
+}
+
+/// `POST /admin/comments/{id}/ban`: ban the author by account, browser, email or address, on
+/// this site or everywhere, for some days or for good.
+pub async fn ban(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: AdminForm,
+) -> Result<Redirect, AdminError> {
+    let row = load(&state, &form.moderator, id).await?;
+    let me = &form.moderator;
+    let kind = form.get("kind").unwrap_or("ip");
+    let value = match kind {
+        "user" => row.user_id.map(|id| id.to_string()),
+        "reader" => row.reader_id.map(|id| id.to_string()),
+        "email" => row.author_email.as_deref().map(str::to_lowercase),
+        "ip" => row.ip_hash.clone(),
+        _ => return Err(AdminError::BadRequest("Choose what to ban.".into())),
+    }
+    .ok_or_else(|| AdminError::BadRequest(format!("This comment has no {kind} to ban.")))?;
+    let days: i64 = form
+        .text("days")
+        .unwrap_or("0")
+        .parse()
+        .map_err(|_| AdminError::BadRequest("Days must be a number.".into()))?;
+    let everywhere = form.get("scope") == Some("all");
+    if everywhere && !me.is_admin() {
+        return Err(AdminError::Forbidden(
+            "Only admins ban on every site.".into(),
+        ));
+    }
+    let now = store::now_ms();
+    let note = format!("{} (comment #{id})", row.author_name);
+    let new = NewBan {
+        site: (!everywhere).then_some(row.site.as_str()),
+        kind,
+        value: &value,
+        note: Some(&note),
+        created_by: &me.actor(),
+        expires_at: (days > 0).then(|| now + days * 24 * 60 * 60 * 1000),
+    };
+    store::site_rules::ban(&state.db, &new, now).await?;
+    let detail = format!(
+        "{kind} ban{}{}",
+        if everywhere { " on every site" } else { "" },
+        if days > 0 {
+            format!(" for {days} days")
+        } else {
+            " for good".into()
+        }
+    );
+    let event = Event {
+        site: &row.site,
+        comment_id: Some(id),
+        actor: &me.actor(),
+        action: "ban",
+        before: None,
+        after: None,
+        detail: Some(detail),
+    };
+    store::moderation::record(&state.db, &event, now).await?;
+    if form.get("and_spam").is_some() {
+        super::actions::apply(
+            &state,
+            id,
+            super::actions::Action::Spam,
+            &me.actor(),
+            |site| me.may_moderate(site),
+        )
+        .await?;
+    }
+    Ok(Redirect::to(&super::actions::back_to(form.get("back"))))
+}

@@ -1,0 +1,127 @@
+//! Signing in and out of the admin pages. A wrong name and a wrong password get the same answer
+//! in the same time; attempts are limited per address and per account name.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::accounts;
+use super::error::AdminError;
+use super::guard::{self, AdminForm};
+use crate::app::AppState;
+use crate::client_ip::ClientIp;
+use crate::store;
+
+/// Login attempts allowed per address and per account name: a few, then one a minute.
+#[derive(Clone)]
+pub struct LoginThrottle {
+    by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    by_name: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        let quota =
+            Quota::per_minute(NonZeroU32::MIN).allow_burst(NonZeroU32::new(5).expect("5 > 0"));
+        Self {
+            by_ip: Arc::new(DefaultKeyedRateLimiter::dashmap(quota)),
+            by_name: Arc::new(DefaultKeyedRateLimiter::dashmap(quota)),
+        }
+    }
+}
+
+impl LoginThrottle {
+    fn check(&self, ip: IpAddr, name: &str) -> Result<(), AdminError> {
+        let wait = |not_until: governor::NotUntil<_>| {
+            AdminError::RateLimited(
+                not_until
+                    .wait_time_from(DefaultClock::default().now())
+                    .as_secs()
+                    .max(1),
+            )
+        };
+        self.by_ip.check_key(&ip).map_err(wait)?;
+        self.by_name.check_key(&name.to_lowercase()).map_err(wait)?;
+        Ok(())
+    }
+
+    /// Forgets recovered keys (called periodically).
+    pub fn prune(&self) {
+        self.by_ip.retain_recent();
+        self.by_name.retain_recent();
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage {
+    error: Option<&'static str>,
+    name: String,
+}
+
+/// `GET /admin/login`
+pub async fn page() -> Result<Html<String>, AdminError> {
+    Ok(Html(
+        LoginPage {
+            error: None,
+            name: String::new(),
+        }
+        .render()?,
+    ))
+}
+
+/// The login form.
+#[derive(Debug, Deserialize)]
+pub struct Credentials {
+    name: String,
+    password: String,
+}
+
+/// `POST /admin/login`
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    Form(form): Form<Credentials>,
+) -> Result<Response, AdminError> {
+    state.login_throttle.check(ip, &form.name)?;
+    let account = store::admins::find_by_name(&state.db, form.name.trim()).await?;
+    let hash = match &account {
+        Some(account) => account.password_hash.clone(),
+        None => accounts::decoy_hash().await,
+    };
+    let valid = accounts::verify_password(form.password, hash).await;
+    match account {
+        Some(account) if valid => {
+            guard::sign_in(&session, account.id).await?;
+            tracing::info!(admin = %account.name, "admin signed in");
+            Ok(Redirect::to("/admin").into_response())
+        }
+        _ => {
+            let page = LoginPage {
+                error: Some("Wrong name or password."),
+                name: form.name,
+            };
+            Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+/// `POST /admin/logout`
+pub async fn logout(form: AdminForm) -> Result<Redirect, AdminError> {
+    form.moderator
+        .session
+        .flush()
+        .await
+        .map_err(AdminError::session)?;
+    Ok(Redirect::to("/admin/login"))
+}

@@ -1,0 +1,306 @@
+//! What moderators read and change: the queues of comments, status changes with their audit
+//! events (in one transaction), edits, bans, trusted authors, word lists and thread locks.
+
+use sqlx::FromRow;
+
+use super::{Db, on_db, on_db_writer, write_tx};
+
+/// A comment as a moderator sees it: everything, including the email.
+#[derive(Debug, Clone, FromRow)]
+pub struct QueueRow {
+    /// Comment id.
+    pub id: i64,
+    /// Site id.
+    pub site: String,
+    /// Page URI.
+    pub uri: String,
+    /// Parent comment.
+    pub parent_id: Option<i64>,
+    /// Display name.
+    pub author_name: String,
+    /// Guest email.
+    pub author_email: Option<String>,
+    /// Website.
+    pub author_url: Option<String>,
+    /// Sign-in provider.
+    pub author_provider: Option<String>,
+    /// Account.
+    pub user_id: Option<i64>,
+    /// Browser credential.
+    pub reader_id: Option<i64>,
+    /// Markdown.
+    pub body: String,
+    /// Sanitised HTML.
+    pub html: String,
+    /// Status word.
+    pub status: String,
+    /// Why it landed there.
+    pub reason: Option<String>,
+    /// Salted address hash.
+    pub ip_hash: Option<String>,
+    /// Written at (epoch ms).
+    pub created_at: i64,
+    /// Written by a moderator.
+    pub moderator: bool,
+    /// The author's approved comments (same account, browser or email).
+    pub approved_count: i64,
+    /// The author's rejected or spam comments.
+    pub rejected_count: i64,
+}
+
+const QUEUE_SELECT: &str = "SELECT c.id, t.site, t.uri, c.parent_id, c.author_name, c.author_email, c.author_url, \
+     c.author_provider, c.user_id, c.reader_id, c.body, c.html, c.status, c.reason, c.ip_hash, c.created_at, c.moderator, \
+     (SELECT COUNT(*) FROM comments o WHERE o.status = 'approved' AND (o.user_id = c.user_id OR o.reader_id = c.reader_id \
+        OR o.author_email = c.author_email)) AS approved_count, \
+     (SELECT COUNT(*) FROM comments o WHERE o.status IN ('rejected', 'spam') AND (o.user_id = c.user_id \
+        OR o.reader_id = c.reader_id OR o.author_email = c.author_email)) AS rejected_count \
+     FROM comments c JOIN threads t ON t.id = c.thread_id";
+
+/// Which comments a queue shows.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    /// Statuses to show (empty: all).
+    pub statuses: Vec<&'static str>,
+    /// Sites the moderator may see.
+    pub sites: Vec<String>,
+    /// Page URI contains.
+    pub uri: Option<String>,
+    /// Author name or email contains.
+    pub author: Option<String>,
+    /// Body contains.
+    pub text: Option<String>,
+    /// At most this many, newest first.
+    pub limit: i64,
+}
+
+/// The comments a queue shows, newest first.
+pub async fn queue(db: &Db, filter: &QueueFilter) -> sqlx::Result<Vec<QueueRow>> {
+    if filter.sites.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = format!("{QUEUE_SELECT} WHERE t.site IN (");
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    sql.push_str(
+        &filter
+            .sites
+            .iter()
+            .map(|_| next())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    sql.push(')');
+    if !filter.statuses.is_empty() {
+        let marks: Vec<String> = filter.statuses.iter().map(|_| next()).collect();
+        sql.push_str(&format!(" AND c.status IN ({})", marks.join(", ")));
+    }
+    let like = |value: &Option<String>| value.as_ref().map(|v| format!("%{}%", v.to_lowercase()));
+    let (uri, author, text) = (like(&filter.uri), like(&filter.author), like(&filter.text));
+    if uri.is_some() {
+        sql.push_str(&format!(" AND LOWER(t.uri) LIKE {}", next()));
+    }
+    if author.is_some() {
+        let mark = next();
+        sql.push_str(&format!(" AND (LOWER(c.author_name) LIKE {mark} OR LOWER(COALESCE(c.author_email, '')) LIKE {mark})"));
+    }
+    if text.is_some() {
+        sql.push_str(&format!(" AND LOWER(c.body) LIKE {}", next()));
+    }
+    sql.push_str(&format!(
+        " ORDER BY c.id DESC LIMIT {}",
+        filter.limit.clamp(1, 500)
+    ));
+    on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql);
+        for site in &filter.sites {
+            query = query.bind(site);
+        }
+        for status in &filter.statuses {
+            query = query.bind(*status);
+        }
+        for value in [uri, author, text].into_iter().flatten() {
+            query = query.bind(value);
+        }
+        query.fetch_all(pool).await
+    })
+}
+
+/// Counts of comments per status on the given sites (for the queue tabs).
+pub async fn status_counts(db: &Db, sites: &[String]) -> sqlx::Result<Vec<(String, i64)>> {
+    if sites.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=sites.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT c.status, COUNT(*) FROM comments c JOIN threads t ON t.id = c.thread_id WHERE t.site IN ({}) GROUP BY c.status",
+        marks.join(", ")
+    );
+    on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql);
+        for site in sites {
+            query = query.bind(site);
+        }
+        query.fetch_all(pool).await
+    })
+}
+
+/// One comment as a moderator sees it.
+pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<QueueRow>> {
+    let sql = format!("{QUEUE_SELECT} WHERE c.id = $1");
+    on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone)]
+pub struct Event<'a> {
+    /// Site id.
+    pub site: &'a str,
+    /// The comment acted on, if any.
+    pub comment_id: Option<i64>,
+    /// Who acted (`admin:NAME`, `email:NAME`).
+    pub actor: &'a str,
+    /// What they did (`approve`, `ban`, …).
+    pub action: &'a str,
+    /// Status before.
+    pub before: Option<&'a str>,
+    /// Status after.
+    pub after: Option<&'a str>,
+    /// Anything else worth keeping.
+    pub detail: Option<String>,
+}
+
+const INSERT_EVENT: &str = "INSERT INTO moderation_events (site, comment_id, actor, action, status_before, status_after, detail, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+macro_rules! bind_event {
+    ($event:expr, $now:expr) => {
+        sqlx::query(INSERT_EVENT)
+            .bind($event.site)
+            .bind($event.comment_id)
+            .bind($event.actor)
+            .bind($event.action)
+            .bind($event.before)
+            .bind($event.after)
+            .bind(&$event.detail)
+            .bind($now)
+    };
+}
+
+/// Records an action that changed no comment (a ban, a word list, a lock).
+pub async fn record(db: &Db, event: &Event<'_>, now: i64) -> sqlx::Result<()> {
+    on_db_writer!(db, pool => bind_event!(event, now).execute(pool).await.map(|_| ()))
+}
+
+/// Moves a comment to `status` and records who did it, in one transaction. Returns the status
+/// it had, or `None` if there is no such comment.
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    status: &str,
+    actor: &str,
+    action: &str,
+    now: i64,
+) -> sqlx::Result<Option<String>> {
+    Ok(write_tx!(db, tx => {
+        let found: Option<(String, String)> = sqlx::query_as(
+            "SELECT c.status, t.site FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match found {
+            None => None,
+            Some((before, site)) => {
+                sqlx::query("UPDATE comments SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&mut *tx).await?;
+                let event = Event { site: &site, comment_id: Some(id), actor, action, before: Some(&before), after: Some(status), detail: None };
+                bind_event!(event, now).execute(&mut *tx).await?;
+                Some(before)
+            }
+        }
+    }))
+}
+
+/// Replaces a comment's text (already rendered and cleaned) and records the edit.
+pub async fn edit(
+    db: &Db,
+    id: i64,
+    body: &str,
+    html: &str,
+    actor: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    Ok(write_tx!(db, tx => {
+        let site: Option<String> = sqlx::query_scalar("SELECT t.site FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match site {
+            None => false,
+            Some(site) => {
+                sqlx::query("UPDATE comments SET body = $1, html = $2, edited_at = $3 WHERE id = $4")
+                    .bind(body)
+                    .bind(html)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                let event = Event { site: &site, comment_id: Some(id), actor, action: "edit", before: None, after: None, detail: None };
+                bind_event!(event, now).execute(&mut *tx).await?;
+                true
+            }
+        }
+    }))
+}
+
+/// An entry of the audit log as listed.
+#[derive(Debug, Clone, FromRow)]
+pub struct EventRow {
+    /// When (epoch ms).
+    pub created_at: i64,
+    /// Site id.
+    pub site: String,
+    /// Comment id.
+    pub comment_id: Option<i64>,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// Status before.
+    pub status_before: Option<String>,
+    /// Status after.
+    pub status_after: Option<String>,
+    /// Details.
+    pub detail: Option<String>,
+}
+
+/// The newest audit entries on the given sites, optionally by one actor or action.
+pub async fn audit_log(
+    db: &Db,
+    sites: &[String],
+    actor: Option<&str>,
+    action: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<EventRow>> {
+    if sites.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=sites.len()).map(|n| format!("${n}")).collect();
+    let (a, b) = (sites.len() + 1, sites.len() + 2);
+    let sql = format!(
+        "SELECT created_at, site, comment_id, actor, action, status_before, status_after, detail FROM moderation_events \
+         WHERE site IN ({}) AND (${a} IS NULL OR actor = ${a}) AND (${b} IS NULL OR action = ${b}) \
+         ORDER BY id DESC LIMIT {}",
+        marks.join(", "),
+        limit.clamp(1, 1000)
+    );
+    on_db!(db, pool => {
+        let mut query = sqlx::query_as(&sql);
+        for site in sites {
+            query = query.bind(site);
+        }
+        query.bind(actor).bind(action).fetch_all(pool).await
+    })
+}

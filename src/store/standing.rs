@@ -1,0 +1,107 @@
+//! Everything the rules need to know about an author and a page before judging a new comment,
+//! read in one query: bans, trust, whether the site knows the author, a duplicate of their
+//! recent comment, the site's word lists, and the thread's state.
+
+use std::sync::LazyLock;
+
+use sqlx::FromRow;
+
+use super::Db;
+
+/// An author's standing on a site and the page's state.
+#[derive(Debug, Clone, Default, FromRow)]
+pub struct Standing {
+    /// An exact ban (account, browser credential, email or address) is in force.
+    pub banned: bool,
+    /// Banned networks (CIDRs, space-separated) in force; the caller checks the address.
+    pub ban_networks: Option<String>,
+    /// A moderator trusts this author.
+    pub trusted: bool,
+    /// The account has an approved comment on the site.
+    pub known: bool,
+    /// The same author posted the same text on this page recently.
+    pub duplicate: bool,
+    /// The site's watched words.
+    pub watched: Option<String>,
+    /// The site's blocked words.
+    pub blocked: Option<String>,
+    /// The page's thread is locked (None: no thread yet).
+    pub thread_locked: Option<bool>,
+    /// When the page's thread began (None: no thread yet).
+    pub thread_created_at: Option<i64>,
+}
+
+/// Who is writing what, where.
+#[derive(Debug, Clone)]
+pub struct Author<'a> {
+    /// Site id.
+    pub site: &'a str,
+    /// Page URI.
+    pub uri: &'a str,
+    /// Signed-in account.
+    pub user_id: Option<i64>,
+    /// Browser credential.
+    pub reader_id: Option<i64>,
+    /// Guest email as typed.
+    pub email: Option<&'a str>,
+    /// Salted hash of the client address.
+    pub ip_hash: &'a str,
+    /// The comment's markdown.
+    pub body: &'a str,
+}
+
+fn sql(aggregate: &str) -> String {
+    format!(
+        "SELECT \
+           EXISTS (SELECT 1 FROM bans b WHERE (b.site IS NULL OR b.site = $1) AND (b.expires_at IS NULL OR b.expires_at > $2) \
+                   AND ((b.kind = 'user' AND b.value = $3) OR (b.kind = 'reader' AND b.value = $4) \
+                        OR (b.kind = 'email' AND b.value = $5) OR (b.kind = 'ip' AND b.value = $6))) AS banned, \
+           (SELECT {aggregate}(b.value, ' ') FROM bans b WHERE b.kind = 'network' AND (b.site IS NULL OR b.site = $1) \
+                   AND (b.expires_at IS NULL OR b.expires_at > $2)) AS ban_networks, \
+           EXISTS (SELECT 1 FROM trusted_authors a WHERE a.site = $1 \
+                   AND ((a.kind = 'user' AND a.value = $3) OR (a.kind = 'reader' AND a.value = $4))) AS trusted, \
+           EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
+                   WHERE t.site = $1 AND c.user_id = $7 AND c.status = 'approved') AS known, \
+           EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
+                   WHERE t.site = $1 AND t.uri = $8 AND c.body = $9 AND c.created_at > $10 \
+                   AND (c.reader_id = $11 OR c.user_id = $7 OR c.author_email = $12)) AS duplicate, \
+           (SELECT w.words FROM word_lists w WHERE w.site = $1 AND w.list = 'watched') AS watched, \
+           (SELECT w.words FROM word_lists w WHERE w.site = $1 AND w.list = 'blocked') AS blocked, \
+           (SELECT t.locked FROM threads t WHERE t.site = $1 AND t.uri = $8) AS thread_locked, \
+           (SELECT t.created_at FROM threads t WHERE t.site = $1 AND t.uri = $8) AS thread_created_at"
+    )
+}
+
+/// How far back a repeated comment counts as a duplicate.
+pub const DUPLICATE_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// Reads the author's standing and the page's state.
+pub async fn of(db: &Db, author: &Author<'_>, now: i64) -> sqlx::Result<Standing> {
+    let user = author.user_id.map(|id| id.to_string());
+    let reader = author.reader_id.map(|id| id.to_string());
+    let email = author.email.map(str::to_lowercase);
+    macro_rules! bound {
+        ($sql:expr) => {
+            sqlx::query_as::<_, Standing>($sql)
+                .bind(author.site)
+                .bind(now)
+                .bind(&user)
+                .bind(&reader)
+                .bind(&email)
+                .bind(author.ip_hash)
+                .bind(author.user_id)
+                .bind(author.uri)
+                .bind(author.body)
+                .bind(now - DUPLICATE_WINDOW_MS)
+                .bind(author.reader_id)
+                .bind(author.email)
+        };
+    }
+    // The one dialect difference: how rows are joined into one string.
+    static SQLITE: LazyLock<String> = LazyLock::new(|| sql("group_concat"));
+    static POSTGRES: LazyLock<String> = LazyLock::new(|| sql("string_agg"));
+    match db {
+        Db::Sqlite(pools) => bound!(&SQLITE).fetch_one(&pools.reads).await,
+        Db::Postgres(pool) => bound!(&POSTGRES).fetch_one(pool).await,
+    }
+}
