@@ -78,7 +78,7 @@ impl AppState {
         Ok(Self {
             auth: Arc::new(auth),
             sessions,
-            login_throttle: LoginThrottle::default(),
+            login_throttle: LoginThrottle::new(config.limits.enabled),
             sites: Sites::from_config(&config),
             limits: RateLimits::from_config(&config),
             caches: Caches::new(Duration::from_millis(config.server.thread_cache_ms)),

@@ -101,6 +101,10 @@ pub async fn submit(
         Some(reader) => store::users::for_reader(&state.db, reader.id).await?,
         None => None,
     };
+    let identity_age_minutes = signed_in
+        .as_ref()
+        .and_then(|user| user.identity_created_at)
+        .map(|created| (store::now_ms() - created).max(0) as u64 / 60_000);
     let (guest, author_avatar, author_provider) = match signed_in {
         Some(user) => (
             Guest {
@@ -163,7 +167,7 @@ pub async fn submit(
             seconds_to_write: input.compose_ms.map(|ms| ms as f64 / 1000.0),
             trusted: standing.trusted,
             known: standing.known,
-            identity_age_minutes: None,
+            identity_age_minutes,
         },
     );
 

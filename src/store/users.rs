@@ -18,13 +18,17 @@ pub struct SignedInUser {
     pub profile_url: Option<String>,
     /// The provider the credential was issued through.
     pub provider: Option<String>,
+    /// When that provider account first signed in here (epoch ms).
+    pub identity_created_at: Option<i64>,
 }
 
 /// The user a reader (credential) is signed in as, if any.
 pub async fn for_reader(db: &Db, reader_id: i64) -> sqlx::Result<Option<SignedInUser>> {
     on_db!(db, pool => {
         sqlx::query_as(
-            "SELECT u.id, u.name, u.avatar_path, u.profile_url, r.provider \
+            "SELECT u.id, u.name, u.avatar_path, u.profile_url, r.provider, \
+             (SELECT MIN(i.created_at) FROM identities i \
+              WHERE i.user_id = u.id AND i.provider = r.provider) AS identity_created_at \
              FROM readers r JOIN users u ON u.id = r.user_id WHERE r.id = $1",
         )
         .bind(reader_id)

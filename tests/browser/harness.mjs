@@ -17,7 +17,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** profile.cookie_controls_mode per story mode. */
 export const MODES = { blocked: 1, allowed: 0 };
 
-const BIN = process.env.REPLYBOX_BIN
+export const BIN = process.env.REPLYBOX_BIN
   ? path.resolve(REPO, process.env.REPLYBOX_BIN)
   : path.join(process.env.CARGO_TARGET_DIR ? path.resolve(REPO, process.env.CARGO_TARGET_DIR) : path.join(REPO, 'target'), 'debug', 'replybox');
 
@@ -58,18 +58,21 @@ public_url = "http://localhost:${port}"
 url = "sqlite://${tmp}/replybox.db"
 [limits]
 enabled = false
+# The stories post as fast as a script can; the bot-speed rule has its own Rust tests.
 [[sites]]
 id = "open"
 name = "Open blog"
 origins = ["${blogOrigin}"]
 moderation = "none"
 guests = true
+min_seconds_to_write = 0
 [[sites]]
 id = "held"
 name = "Held blog"
 origins = ["${blogOrigin}"]
 moderation = "all"
 guests = true
+min_seconds_to_write = 0
 ${extra}`);
   // REPLYBOX_* in our own environment (REPLYBOX_BIN, REPLYBOX_TEST_POSTGRES_URL…) would be read
   // as config overrides by the server: the child gets none of them.

@@ -145,3 +145,103 @@ async fn serve_reads_config_env_and_secret_files_and_stops_cleanly_on_sigterm() 
         serve_until_sigterm(Engine::Postgres).await;
     }
 }
+
+#[tokio::test]
+async fn admin_accounts_come_only_from_the_command_line_with_the_password_on_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let db = dir.path().join("replybox.db");
+    std::fs::write(
+        &config,
+        format!(
+            "[database]\nurl = \"sqlite://{}\"\n[[sites]]\nid = \"blog\"\nname = \"Blog\"\n",
+            db.display()
+        ),
+    )
+    .unwrap();
+    let add = |args: &[&str], password: &str| {
+        let mut child = Command::new(BIN)
+            .args(["admin", "add"])
+            .args(args)
+            .arg("--config")
+            .arg(&config)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let created = add(
+        &["alice", "--password-stdin"],
+        "correct horse battery staple\n",
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let again = add(&["alice", "--password-stdin"], "another long password\n");
+    assert!(
+        !again.status.success()
+            && String::from_utf8_lossy(&again.stderr).contains("exists already")
+    );
+    let short = add(&["bob", "--password-stdin"], "short\n");
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+    let no_stdin_flag = add(&["carol"], "correct horse battery staple\n");
+    assert!(
+        !no_stdin_flag.status.success(),
+        "the password never goes on the command line"
+    );
+    let moderator = add(
+        &[
+            "dave",
+            "--password-stdin",
+            "--role",
+            "moderator",
+            "--sites",
+            "blog",
+        ],
+        "correct horse battery staple\n",
+    );
+    assert!(moderator.status.success());
+    let unknown_site = add(
+        &[
+            "erin",
+            "--password-stdin",
+            "--role",
+            "moderator",
+            "--sites",
+            "nope",
+        ],
+        "correct horse battery staple\n",
+    );
+    assert!(String::from_utf8_lossy(&unknown_site.stderr).contains("no site \"nope\""));
+
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT name, role, sites, password_hash FROM admins ORDER BY name")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[0].0.as_str(), rows[0].1.as_str()), ("alice", "admin"));
+    assert_eq!(
+        (rows[1].0.as_str(), rows[1].1.as_str(), rows[1].2.as_str()),
+        ("dave", "moderator", "blog")
+    );
+    assert!(
+        rows[0].3.starts_with("$argon2id$"),
+        "argon2id, not the password: {}",
+        rows[0].3
+    );
+}

@@ -14,6 +14,7 @@ on_both_engines!(
     a_signed_in_reader_is_known_once_a_comment_was_approved,
     sites_offer_the_providers_they_list,
     denied_consent_is_a_clear_failure,
+    a_brand_new_identity_is_held_where_the_site_asks,
 );
 
 async fn post(world: &World, credential: &str, site: &str, body: &str) -> reqwest::Response {
@@ -235,4 +236,25 @@ async fn denied_consent_is_a_clear_failure(engine: Engine) {
     assert!(html.contains("You did not allow the sign-in"));
     assert!(code_in(&html).is_none());
     assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
+}
+
+async fn a_brand_new_identity_is_held_where_the_site_asks(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let (credential, _) = world.sign_in("corp", "ada").await;
+    let fresh: Value = post(&world, &credential, "wary", "too new")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fresh["comment"]["status"], "pending");
+    // An hour later the same account is old enough.
+    world
+        .execute("UPDATE identities SET created_at = created_at - 3600000")
+        .await;
+    let later: Value = post(&world, &credential, "wary", "older now")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(later["comment"]["status"], "approved");
 }

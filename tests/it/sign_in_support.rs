@@ -128,6 +128,14 @@ client_id = "replybox-github"
 client_secret = "github-secret"
 {SITES}
 [[sites]]
+id = "wary"
+name = "Wary of new accounts"
+origins = ["http://blog.test"]
+moderation = "none"
+new_identity_minutes = 30
+min_seconds_to_write = 0
+
+[[sites]]
 id = "corp-only"
 name = "Corp only"
 origins = ["http://blog.test"]
