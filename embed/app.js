@@ -22,7 +22,11 @@ const STRINGS = {
     introGuest: 'Fill in your details below:',
     introLogin: 'Click an icon to log in:',
     loginWith: 'Log in with {name}',
-    signedIn: 'Logged in as {name}.',
+    signedIn: 'You are commenting as {name} ({p}).',
+    logout: 'Log out',
+    popupBlocked: 'Please allow pop-ups to log in.',
+    sign_in_denied: 'Log-in was cancelled.',
+    instance: 'Your Mastodon server:',
     comment: 'Comment',
     hint: 'Markdown works: *italic*, **bold**, [link](https://…), `code`.',
     name: 'Name',
@@ -77,7 +81,11 @@ const STRINGS = {
     introGuest: 'Gib unten deine Daten ein:',
     introLogin: 'Klicke auf ein Symbol, um dich anzumelden:',
     loginWith: 'Mit {name} anmelden',
-    signedIn: 'Angemeldet als {name}.',
+    signedIn: 'Du kommentierst als {name} ({p}).',
+    logout: 'Abmelden',
+    popupBlocked: 'Bitte erlaube Pop-ups zum Anmelden.',
+    sign_in_denied: 'Die Anmeldung wurde abgebrochen.',
+    instance: 'Dein Mastodon-Server:',
     comment: 'Kommentar',
     hint: 'Markdown geht: *kursiv*, **fett**, [Link](https://…), `Code`.',
     name: 'Name',
@@ -266,6 +274,7 @@ function item(c, inReplyTo) {
         : h('span', { class: 'rb-av' }),
       h('header', { class: 'rb-head' },
         h('strong', { class: 'rb-name', id: 'n-' + c.id }, name),
+        a.provider && h('span', { class: 'rb-via' }, ' (' + pname(a.provider) + ')'),
         c.moderator && h('span', { class: 'rb-badge' }, t('moderator')),
         ' ',
         h('time', { class: 'rb-when', datetime: c.created, title: exact(c.created) }, ago(c.created)),
@@ -329,7 +338,7 @@ function buildForm() {
   cancel = h('button', { type: 'button', class: 'rb-cancel', hidden: true, onclick: () => moveForm(null) }, t('cancel'));
   const guest = !viewer && site.guests !== false;
   const providers = viewer ? [] : site.providers || [];
-  const intro = viewer ? t('signedIn', { name: viewer.name })
+  const intro = viewer ? t('signedIn', { name: viewer.name, p: pname(viewer.provider) })
     : guest ? (providers.length ? t('intro') : t('introGuest'))
       : providers.length ? t('introLogin') : null;
   status = h('p', { class: 'rb-status', id: 'rb-status', role: 'status', 'aria-live': 'polite' });
@@ -339,10 +348,11 @@ function buildForm() {
     h('div', { class: 'rb-bar' }, leave, cancel),
     field('body', t('comment'), 'textarea', { rows: 5, required: true, 'aria-describedby': 'rb-hint' }),
     h('p', { class: 'rb-hint', id: 'rb-hint' }, t('hint')),
-    intro && h('p', { class: 'rb-intro' }, intro),
+    intro && h('p', { class: 'rb-intro' }, intro,
+      viewer && ' · ', viewer && h('button', { type: 'button', class: 'rb-out', onclick: logOut }, t('logout'))),
     providers.length ? h('div', { class: 'rb-providers' }, ...providers.map((p) =>
-      // Inert until sign-in lands (separate issue); the popup flow will hook in here.
-      h('button', { type: 'button', class: 'rb-provider', 'data-provider': p.id, title: t('loginWith', { name: p.name }) }, p.name))) : null,
+      h('button', { type: 'button', class: 'rb-provider', 'data-provider': p.id, title: t('loginWith', { name: p.name }), onclick: () => signIn(p) },
+        h('img', { src: new URL('..' + p.icon, location.href), alt: '', width: 20, height: 20 }), p.name))) : null,
     guest && h('div', { class: 'rb-guest' },
       field('name', t('name'), 'text', { required: true, autocomplete: 'name' }),
       field('email', t('email'), 'email', { required: site.email === 'required', autocomplete: 'email' }),
@@ -353,6 +363,45 @@ function buildForm() {
     h('p', { class: 'rb-actions' }, submit));
   for (const k of ['name', 'email', 'url']) if (fields[k] && saved[k]) fields[k].value = saved[k];
   respond.append(form);
+}
+
+// ---- Sign-in: our popup posts a one-time code (only ours count), traded for a credential
+const pname = (id) => site.providers.find((p) => p.id === id)?.name || id;
+let popup;
+
+function signIn(p) {
+  const i = p.instance && prompt(t('instance'));
+  if (p.instance && !i) return;
+  popup = open(new URL(`../auth/${p.id}/start?site=${encodeURIComponent(P.site)}${i ? '&instance=' + encodeURIComponent(i) : ''}`, location.href), 'rbsignin', 'popup,width=520,height=640');
+  if (!popup) setStatus(t('popupBlocked'), true);
+}
+
+addEventListener('message', async (e) => {
+  const d = e.data;
+  if (e.origin !== location.origin || !popup || e.source !== popup || d?.replybox !== 'sign-in') return;
+  popup = null;
+  const j = d.code && (await api('POST', '../auth/exchange', { code: d.code }).catch(() => ({}))).j;
+  // Any other failure reads as 'generic'.
+  if (!j?.credential) return setStatus(t(d.error), true);
+  save(CRED, j.credential);
+  viewer = j.viewer;
+  rebuild();
+});
+
+async function logOut() {
+  await api('DELETE', 'session').catch(() => {});
+  save(CRED, null);
+  viewer = null;
+  rebuild();
+}
+
+function rebuild() {
+  const body = fields.body.value;
+  for (const k in fields) delete fields[k];
+  respond.textContent = '';
+  buildForm();
+  fields.body.value = body;
+  reportHeight();
 }
 
 function moveForm(c) {

@@ -54,6 +54,8 @@ pub struct AppState {
     pub sessions: SessionBackend,
     /// Limits on admin login attempts.
     pub login_throttle: LoginThrottle,
+    /// Sign-in providers and their outbound HTTP client.
+    pub auth: crate::auth::Auth,
 }
 
 impl AppState {
@@ -71,7 +73,10 @@ impl AppState {
         let sessions = SessionBackend::open(&db)
             .await
             .context("preparing the sessions table")?;
+        let auth = crate::auth::providers::Providers::from_config(&config.auth)
+            .context("configuring sign-in providers")?;
         Ok(Self {
+            auth: Arc::new(auth),
             sessions,
             login_throttle: LoginThrottle::new(config.limits.enabled),
             sites: Sites::from_config(&config),
@@ -117,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes(&state))
         .route("/admin/admin.css", get(assets::admin_file))
         .route("/admin/admin.js", get(assets::admin_file))
+        .merge(crate::auth::routes(&state))
         .route("/avatar/{file}", get(avatar::serve))
         .route("/embed.js", get(assets::loader))
         .route("/embed/thread", get(assets::thread_frame))

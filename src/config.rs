@@ -21,7 +21,7 @@ const ENV_PREFIX: &str = "REPLYBOX_";
 /// The top-level sections the environment may override. Other `REPLYBOX_*` variables (such as
 /// `REPLYBOX_CONFIG`, the config file's path, or the test suite's `REPLYBOX_TEST_POSTGRES_URL`)
 /// are not configuration keys.
-const SECTIONS: &[&str] = &["server", "database", "limits", "log", "smtp"];
+const SECTIONS: &[&str] = &["server", "database", "limits", "log", "smtp", "auth"];
 
 /// Whether a lower-cased `REPLYBOX_` key (prefix removed; nesting as `__` or, once figment has
 /// split it, as `.`) names a configuration key.
@@ -52,6 +52,8 @@ pub struct Config {
     pub sites: Vec<SiteConfig>,
     /// Outgoing mail; without it, replybox sends none (and queues none).
     pub smtp: Option<SmtpConfig>,
+    /// Sign-in providers.
+    pub auth: crate::auth::config::AuthConfig,
 }
 
 /// `[smtp]`

@@ -5,7 +5,7 @@ pub mod admin; // the moderation pages: queues, actions, bans, words, audit log
 pub mod api; // the JSON endpoints the widget calls
 pub mod app; // state, router, middleware, serving and shutdown
 pub mod assets; // the widget's embedded files and their cache policy
-pub mod auth; // credentials and the viewer behind a request
+pub mod auth; // credentials, the viewer behind a request, sign-in with identity providers
 pub mod avatar; // avatars drawn by replybox itself
 pub mod cache; // short-lived memory of public threads and counts
 pub mod client_ip; // the client's address, trusting only configured proxies

@@ -102,10 +102,36 @@ pub async fn submit(
     if viewer.user_id().is_none() && !site.config.guests {
         return Err(AppError::GuestsNotAllowed);
     }
-    let guest = guest_author(
-        input.author.unwrap_or_default(),
-        site.requires_guest_email(),
-    )?;
+    // A signed-in viewer's account wins over the typed author fields.
+    let signed_in = match viewer.reader.as_ref().filter(|r| r.user_id.is_some()) {
+        Some(reader) => store::users::for_reader(&state.db, reader.id).await?,
+        None => None,
+    };
+    let identity_age_minutes = signed_in
+        .as_ref()
+        .and_then(|user| user.identity_created_at)
+        .map(|created| (store::now_ms() - created).max(0) as u64 / 60_000);
+    let (guest, author_avatar, author_provider) = match signed_in {
+        Some(user) => (
+            Guest {
+                name: user.name.clone(),
+                email: None,
+                url: user.profile_url.clone(),
+            },
+            crate::auth::avatar_path(&user),
+            user.provider,
+        ),
+        None => {
+            let guest = guest_author(
+                input.author.unwrap_or_default(),
+                site.requires_guest_email(),
+            )?;
+            let avatar = state
+                .fingerprints
+                .guest_avatar_path(guest.email.as_deref(), &guest.name);
+            (guest, avatar, None)
+        }
+    };
     let notify = wanted_notifications(
         state,
         &input.notify_replies,
@@ -154,7 +180,7 @@ pub async fn submit(
             seconds_to_write: input.compose_ms.map(|ms| ms as f64 / 1000.0),
             trusted: standing.trusted,
             known: standing.known,
-            identity_age_minutes: None,
+            identity_age_minutes,
             unverified_guest: viewer.user_id().is_none() && !standing.email_verified,
         },
     );
@@ -174,13 +200,11 @@ pub async fn submit(
             (None, None) => unreachable!("a credential is issued whenever there is no reader"),
         },
         user_id: viewer.user_id(),
-        author_avatar: state
-            .fingerprints
-            .guest_avatar_path(guest.email.as_deref(), &guest.name),
+        author_avatar,
         author_name: guest.name,
         author_email: guest.email,
         author_url: guest.url,
-        author_provider: None,
+        author_provider,
         html,
         body,
         status: verdict.status.as_str(),

@@ -51,7 +51,7 @@ pub async fn list(
         .map(|row| CommentView::of(row, viewer.reader_id(), base))
         .collect();
     let page = ThreadPage {
-        site: SiteView::of(&site),
+        site: SiteView::of(&site, &state.auth),
         thread: ThreadView {
             uri,
             title: thread.as_ref().and_then(|t| t.title.as_deref()),
@@ -61,7 +61,7 @@ pub async fn list(
             }),
         },
         comments,
-        viewer: None,
+        viewer: crate::auth::signed_in_viewer(&state, &viewer).await?,
     };
     let body = Bytes::from(serde_json::to_vec(&page).map_err(anyhow::Error::from)?);
     if anonymous {

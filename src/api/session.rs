@@ -6,14 +6,14 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app::AppState;
-use crate::auth::Viewer;
+use crate::auth::{self, Viewer};
 use crate::error::AppResult;
 use crate::store;
 
-/// The signed-in viewer, or `{"viewer": null}` for guests and anonymous readers (sign-in with an
-/// account arrives with the sign-in capability).
-pub async fn show(_viewer: Viewer) -> Json<Value> {
-    Json(json!({"viewer": null}))
+/// The signed-in viewer, or `{"viewer": null}` for guests and anonymous readers.
+pub async fn show(State(state): State<AppState>, viewer: Viewer) -> AppResult<Json<Value>> {
+    let signed_in = auth::signed_in_viewer(&state, &viewer).await?;
+    Ok(Json(json!({ "viewer": signed_in })))
 }
 
 /// Ends the presented credential server-side; the browser's copy stops working at once.

@@ -4,6 +4,8 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::auth::providers::Providers;
+use crate::auth::{ProviderButton, ViewerView};
 use crate::sites::Site;
 use crate::store::comments::CommentRow;
 
@@ -50,14 +52,7 @@ pub struct SiteView<'a> {
     name: &'a str,
     guests: bool,
     email: &'static str,
-    providers: Vec<ProviderView>,
-}
-
-/// A sign-in button.
-#[derive(Debug, Serialize)]
-pub struct ProviderView {
-    id: String,
-    name: String,
+    providers: Vec<ProviderButton>,
 }
 
 /// `GET /api/comments`
@@ -70,12 +65,12 @@ pub struct ThreadPage<'a> {
     /// Visible comments, oldest first.
     pub comments: Vec<CommentView>,
     /// The signed-in reader, or null.
-    pub viewer: Option<()>,
+    pub viewer: Option<ViewerView>,
 }
 
 impl<'a> SiteView<'a> {
     /// The public face of a site's configuration.
-    pub fn of(site: &'a Site) -> Self {
+    pub fn of(site: &'a Site, auth: &Providers) -> Self {
         Self {
             id: site.id(),
             name: &site.config.name,
@@ -85,8 +80,7 @@ impl<'a> SiteView<'a> {
             } else {
                 "optional"
             },
-            // Sign-in providers arrive with the sign-in capability; none is configured yet.
-            providers: Vec::new(),
+            providers: crate::auth::buttons(auth, site),
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::config::DatabaseConfig;
 
 pub mod admins;
 pub mod comments;
+pub mod identities;
 pub mod mail;
 pub mod moderation;
 pub mod new_comment;
@@ -26,6 +27,7 @@ pub mod settings;
 pub mod site_rules;
 pub mod standing;
 pub mod threads;
+pub mod users;
 
 /// Runs the same expression against whichever pool is in use; `$pool` names the native pool
 /// (on SQLite, the reading pool: use [`on_db_writer!`] for statements that write).

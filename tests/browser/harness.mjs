@@ -39,14 +39,18 @@ export async function freePort() {
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Starts replybox with a fresh SQLite file; resolves once /healthz answers 200. */
-export async function startReplybox(blogOrigin) {
+/**
+ * Starts replybox with a fresh SQLite file; resolves once /healthz answers 200. `extraConfig`,
+ * if given, is called with replybox's origin and returns TOML appended to the config.
+ */
+export async function startReplybox(blogOrigin, extraConfig) {
   if (!fs.existsSync(BIN)) {
     throw new Error(`replybox binary not found at ${BIN}: build it (cargo build) or set REPLYBOX_BIN`);
   }
   const port = await freePort();
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'replybox-browser-'));
   const config = path.join(tmp, 'config.toml');
+  const extra = extraConfig ? await extraConfig(`http://localhost:${port}`) : '';
   await fsp.writeFile(config, `[server]
 listen = "127.0.0.1:${port}"
 public_url = "http://localhost:${port}"
@@ -69,7 +73,7 @@ origins = ["${blogOrigin}"]
 moderation = "all"
 guests = true
 min_seconds_to_write = 0
-`);
+${extra}`);
   // REPLYBOX_* in our own environment (REPLYBOX_BIN, REPLYBOX_TEST_POSTGRES_URL…) would be read
   // as config overrides by the server: the child gets none of them.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REPLYBOX_')));

@@ -11,4 +11,7 @@ mod errors;
 mod moderation_rules;
 mod operations;
 mod rate_limits;
+mod sign_in;
+mod sign_in_attacks;
+mod sign_in_support;
 mod widget_assets;

@@ -1,0 +1,339 @@
+//! The sign-in as the reader's browser walks it.
+//!
+//! 1. The widget opens a popup on `/auth/{provider}/start?site=S`. replybox keeps `state`, the
+//!    PKCE verifier and (OIDC) the `nonce` in the popup's first-party session and redirects to
+//!    the provider.
+//! 2. The provider sends the reader back to `/auth/{provider}/callback`. Only a callback whose
+//!    `state` matches a sign-in pending in *this* browser's session goes on (so a callback
+//!    planted by someone else — login CSRF — or replayed is refused); the pending sign-in is
+//!    removed first, so it is used at most once. The code is redeemed with the verifier, the
+//!    user is linked or created, and the session id is cycled.
+//! 3. The popup page hands a one-time code (60 s) to the widget by `postMessage`, addressed to
+//!    replybox's own origin only; the widget trades it at `POST /auth/exchange` for its
+//!    credential. No code or token ever appears in a URL the blog can see.
+//!
+//! Full-page fallback (popups blocked): `start` also takes `return` (a page on one of the
+//! site's origins; anything else is refused: no open redirect) and `claim`, the SHA-256 of a
+//! secret the widget's frame generated and kept in its own storage. The callback redirects to
+//! `return#replybox-code=CODE`: the blog's page can see CODE, but the exchange also demands the
+//! claim's preimage, which never leaves the frame, and a wrong preimage burns the code. A link
+//! crafted by someone else carries *their* claim, and they never see the victim's CODE.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use oauth2::RedirectUrl;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tower_sessions::Session;
+
+use super::credential::{self, Credential, hash_token};
+use super::error::SignInError;
+use super::providers::Attempt;
+use super::{avatars, page};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::extract::{AppJson, AppQuery};
+use crate::fingerprint::hex;
+use crate::store::{self, identities::SignedInAccount};
+
+/// The session key of the pending sign-in.
+const PENDING: &str = "replybox.sign_in";
+/// How long the widget has to exchange its code.
+pub const CODE_LIFETIME_MS: i64 = 60_000;
+/// How long a reader may take at the provider.
+const ATTEMPT_LIFETIME_MS: i64 = 15 * 60_000;
+
+/// A sign-in started in this browser and not finished yet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pending {
+    provider: String,
+    site: String,
+    attempt: Attempt,
+    return_to: Option<String>,
+    claim_hash: Option<String>,
+    started_at: i64,
+}
+
+/// `GET /auth/{provider}/start` parameters.
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    site: String,
+    #[serde(rename = "return")]
+    return_to: Option<String>,
+    claim: Option<String>,
+    instance: Option<String>,
+    login_hint: Option<String>,
+}
+
+/// `GET /auth/{provider}/start`: off to the provider.
+pub async fn start(
+    State(state): State<AppState>,
+    Path(provider_id): Path<String>,
+    session: Session,
+    AppQuery(query): AppQuery<StartQuery>,
+) -> Response {
+    match begin(&state, &provider_id, &session, query).await {
+        Ok(url) => Redirect::to(url.as_str()).into_response(),
+        Err(err) => page::failed(&state, err),
+    }
+}
+
+async fn begin(
+    state: &AppState,
+    provider_id: &str,
+    session: &Session,
+    query: StartQuery,
+) -> Result<url::Url, SignInError> {
+    let site = state
+        .sites
+        .get(&query.site)
+        .map_err(|_| SignInError::bad_request("unknown_site", "unknown site"))?;
+    let provider = super::offered(state, &site, provider_id)?;
+    let (return_to, claim_hash) = match (query.return_to, query.claim) {
+        (None, None) => (None, None),
+        (Some(return_to), Some(claim)) => {
+            let return_to = return_url(&site, &return_to)?;
+            if claim.len() != 64 || !claim.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(SignInError::bad_request(
+                    "invalid_claim",
+                    "claim is not a SHA-256",
+                ));
+            }
+            (Some(return_to), Some(claim.to_ascii_lowercase()))
+        }
+        _ => {
+            return Err(SignInError::bad_request(
+                "invalid_return",
+                "return and claim go together",
+            ));
+        }
+    };
+    if provider.needs_instance() && query.instance.as_deref().is_none_or(str::is_empty) {
+        return Err(SignInError::bad_request("invalid_instance", "no instance"));
+    }
+    let login_hint = query.login_hint.filter(|h| !h.is_empty() && h.len() <= 100);
+    let (url, attempt) = provider
+        .authorize(
+            &state.auth,
+            &state.db,
+            &redirect_url(state, provider_id)?,
+            query.instance.as_deref(),
+            login_hint.as_deref(),
+        )
+        .await?;
+    let pending = Pending {
+        provider: provider_id.to_string(),
+        site: site.id().to_string(),
+        attempt,
+        return_to,
+        claim_hash,
+        started_at: store::now_ms(),
+    };
+    session
+        .insert(PENDING, pending)
+        .await
+        .map_err(SignInError::internal)?;
+    Ok(url)
+}
+
+/// `GET /auth/{provider}/callback` parameters.
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /auth/{provider}/callback`: back from the provider.
+pub async fn callback(
+    State(state): State<AppState>,
+    Path(provider_id): Path<String>,
+    session: Session,
+    AppQuery(query): AppQuery<CallbackQuery>,
+) -> Response {
+    match finish(&state, &provider_id, &session, query).await {
+        Ok((code, None)) => page::signed_in(&state, &code),
+        Ok((code, Some(return_to))) => {
+            Redirect::to(&format!("{return_to}#replybox-code={code}")).into_response()
+        }
+        Err(err) => page::failed(&state, err),
+    }
+}
+
+async fn finish(
+    state: &AppState,
+    provider_id: &str,
+    session: &Session,
+    query: CallbackQuery,
+) -> Result<(String, Option<String>), SignInError> {
+    let pending: Pending = session
+        .remove(PENDING)
+        .await
+        .map_err(SignInError::internal)?
+        .ok_or_else(|| SignInError::invalid_state("no sign-in pending in this session"))?;
+    let state_matches = query
+        .state
+        .as_deref()
+        .is_some_and(|s| constant_time_eq(s, &pending.attempt.state));
+    if pending.provider != provider_id || !state_matches {
+        return Err(SignInError::invalid_state("state does not match"));
+    }
+    if store::now_ms() - pending.started_at > ATTEMPT_LIFETIME_MS {
+        return Err(SignInError::invalid_state("the sign-in took too long"));
+    }
+    if let Some(error) = query.error {
+        return Err(match error.as_str() {
+            "access_denied" => SignInError::denied(),
+            _ => SignInError::provider(format!("the provider answered error={error}")),
+        });
+    }
+    let code = query
+        .code
+        .filter(|c| !c.is_empty() && c.len() <= 2048)
+        .ok_or_else(|| SignInError::token("no code in the callback"))?;
+    let provider = state
+        .auth
+        .get(provider_id)
+        .ok_or_else(SignInError::unknown_provider)?;
+    let profile = provider
+        .complete(
+            &state.auth,
+            &state.db,
+            &redirect_url(state, provider_id)?,
+            &code,
+            &pending.attempt,
+        )
+        .await?;
+    let avatar_path = match &profile.avatar_url {
+        Some(url) => avatars::keep(state, url).await,
+        None => None,
+    };
+    let now = store::now_ms();
+    let user_id = store::identities::link(
+        &state.db,
+        &SignedInAccount {
+            provider: provider_id,
+            subject: &profile.subject,
+            name: &profile.name,
+            avatar_url: profile.avatar_url.as_deref(),
+            avatar_path: avatar_path.as_deref(),
+            profile_url: profile.profile_url.as_deref(),
+            email: profile.email.as_deref(),
+            email_verified: profile.email_verified,
+        },
+        now,
+    )
+    .await
+    .map_err(SignInError::internal)?;
+    session.cycle_id().await.map_err(SignInError::internal)?;
+    let code = Credential::generate();
+    store::users::store_code(
+        &state.db,
+        &code.hash,
+        user_id,
+        provider_id,
+        pending.claim_hash.as_deref(),
+        now + CODE_LIFETIME_MS,
+    )
+    .await
+    .map_err(SignInError::internal)?;
+    tracing::info!(
+        provider = provider_id,
+        site = pending.site,
+        user_id,
+        "signed in"
+    );
+    Ok((code.token, pending.return_to))
+}
+
+/// `POST /auth/exchange` body: the one-time code, and for a full-page sign-in the claim.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeInput {
+    code: String,
+    #[serde(default)]
+    claim: Option<String>,
+}
+
+/// `POST /auth/exchange`: the widget trades its one-time code for a credential. Only replybox's
+/// own frame calls this (same origin); the code works once, for 60 seconds.
+pub async fn exchange(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    AppJson(input): AppJson<ExchangeInput>,
+) -> AppResult<axum::Json<Value>> {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    if origin != Some(&*state.public_origin) {
+        return Err(AppError::OriginNotAllowed);
+    }
+    let invalid = || {
+        AppError::bad_request(
+            "invalid_code",
+            "This sign-in code is unknown, used or expired. Please sign in again.",
+        )
+    };
+    if input.code.is_empty() || input.code.len() > 128 {
+        return Err(invalid());
+    }
+    let now = store::now_ms();
+    let taken = store::users::take_code(&state.db, &hash_token(&input.code), now)
+        .await?
+        .ok_or_else(invalid)?;
+    if let Some(claim_hash) = &taken.claim_hash {
+        let presented = input
+            .claim
+            .as_deref()
+            .map(|c| hex(&Sha256::digest(c.as_bytes())));
+        if !presented.is_some_and(|p| constant_time_eq(&p, claim_hash)) {
+            return Err(invalid());
+        }
+    }
+    let credential = Credential::generate();
+    let reader_id = store::users::issue_credential(
+        &state.db,
+        &credential.hash,
+        taken.user_id,
+        &taken.provider,
+        now,
+        now + credential::LIFETIME_MS,
+    )
+    .await?;
+    let viewer = super::viewer_of(&state, reader_id).await?;
+    Ok(axum::Json(
+        json!({"credential": credential.token, "viewer": viewer}),
+    ))
+}
+
+/// `{public_url}/auth/{provider}/callback`
+fn redirect_url(state: &AppState, provider_id: &str) -> Result<RedirectUrl, SignInError> {
+    RedirectUrl::new(format!(
+        "{}/auth/{provider_id}/callback",
+        state.public_base()
+    ))
+    .map_err(SignInError::internal)
+}
+
+/// A return page must be an http(s) URL on one of the site's origins.
+fn return_url(site: &crate::sites::Site, raw: &str) -> Result<String, SignInError> {
+    let refused = || SignInError::bad_request("invalid_return", format!("return {raw:?}"));
+    let mut url = url::Url::parse(raw).map_err(|_| refused())?;
+    if !matches!(url.scheme(), "http" | "https")
+        || !url.username().is_empty()
+        || url.password().is_some()
+        || !site.origins.contains(&url.origin().ascii_serialization())
+    {
+        return Err(refused());
+    }
+    url.set_fragment(None);
+    Ok(url.to_string())
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}

@@ -1,0 +1,81 @@
+//! The page the sign-in popup ends on. It carries the one-time code (or the reason it failed)
+//! in the document, never in its URL; `/auth/popup.js` posts it to the widget — to replybox's
+//! own origin only — and closes the popup. A failure stays on screen with a clear sentence.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::error::SignInError;
+use crate::app::AppState;
+
+/// The script of the popup page.
+pub const POPUP_JS: &str = include_str!("../../embed/popup.js");
+/// Its style.
+pub const POPUP_CSS: &str = include_str!("../../embed/popup.css");
+
+/// The end of a successful sign-in.
+pub fn signed_in(state: &AppState, code: &str) -> Response {
+    render(
+        state,
+        StatusCode::OK,
+        "Signed in",
+        "You are signed in. This window closes by itself.",
+        &format!("data-code=\"{}\"", escape(code)),
+    )
+}
+
+/// The end of a failed sign-in.
+pub fn failed(state: &AppState, err: SignInError) -> Response {
+    if err.status.is_server_error() && err.code == "internal_error" {
+        tracing::error!(error = %err, "sign-in failed");
+    } else {
+        tracing::info!(error = %err, "sign-in refused");
+    }
+    render(
+        state,
+        err.status,
+        "Sign-in failed",
+        err.message(),
+        &format!("data-error=\"{}\"", escape(err.code)),
+    )
+}
+
+fn render(state: &AppState, status: StatusCode, title: &str, text: &str, data: &str) -> Response {
+    let base = state.public_base();
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"{base}/auth/popup.css\"></head>\
+         <body><main id=\"replybox-sign-in\" {data}><h1>{title}</h1><p>{text}</p></main>\
+         <script src=\"{base}/auth/popup.js\"></script></body></html>\n",
+        title = escape(title),
+        text = escape(text),
+        base = escape(base),
+    );
+    let mut response = (status, html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; \
+             form-action 'none'; frame-ancestors 'none'",
+        ),
+    );
+    response
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -1,0 +1,133 @@
+// Sign-in stories in a real Chromium, with third-party cookies blocked and allowed: a reader on
+// a blog (127.0.0.1) signs in through the popup against a real OpenID Connect provider
+// (tests/oidc), posts, reloads and is still signed in, then logs out.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import readline from 'node:readline';
+import { MODES, REPO, ARTIFACTS, freePort, startReplybox, startBlog, openBrowser, widget } from './harness.mjs';
+
+const T = { timeout: 120_000 };
+let env;
+
+/** The node provider with replybox's client registered; resolves with its issuer. */
+async function startProvider(replyboxOrigin) {
+  const child = spawn('node', ['server.mjs'], {
+    cwd: path.join(REPO, 'tests', 'oidc'),
+    env: {
+      ...process.env,
+      OIDC_CONFORM: '1',
+      OIDC_CLIENTS: JSON.stringify([{
+        client_id: 'replybox-corp', client_secret: 'corp-secret',
+        redirect_uris: [`${replyboxOrigin}/auth/corp/callback`]
+      }])
+    },
+    stdio: ['ignore', 'pipe', 'ignore']
+  });
+  const line = await new Promise((ok, fail) => {
+    readline.createInterface({ input: child.stdout }).once('line', ok);
+    child.once('exit', (code) => fail(new Error(`the OIDC provider exited (${code}): run npm ci in tests/oidc`)));
+  });
+  return { issuer: JSON.parse(line).issuer, stop: () => child.kill() };
+}
+
+async function startSignInEnv() {
+  const blogPort = await freePort();
+  const blogOrigin = `http://127.0.0.1:${blogPort}`;
+  let provider;
+  const rb = await startReplybox(blogOrigin, async (origin) => {
+    provider = await startProvider(origin);
+    return `[auth]
+allow_private_addresses = true
+[auth.providers.corp]
+kind = "oidc"
+name = "Corp"
+issuer = "${provider.issuer}"
+client_id = "replybox-corp"
+client_secret = "corp-secret"
+`;
+  });
+  const blog = await startBlog(blogPort, rb.origin);
+  return {
+    rb, blog, provider,
+    async stop() {
+      await blog.stop();
+      await rb.stop();
+      provider.stop();
+    }
+  };
+}
+
+describe('sign-in in Chromium', () => {
+  before(async () => { env = await startSignInEnv(); });
+  after(async () => { await env?.stop(); });
+
+  for (const mode of Object.keys(MODES)) {
+    test(`third-party cookies ${mode}: sign in through the popup, post, reload, log out`, T, async () => {
+      const b = await openBrowser(env, mode);
+      const { page, context } = b;
+      // Requests from the blog page and its iframe (the popup may talk to the provider).
+      const fromBlog = [];
+      page.on('request', (r) => fromBlog.push(r.url()));
+      try {
+        await page.goto(`${env.blog.origin}/post/sign-in-${mode}?site=open&title=Signed`);
+        let f = await widget(page);
+        const button = await f.waitForSelector('button.rb-provider[data-provider=corp]');
+        assert.equal(await button.textContent(), 'Corp');
+        assert.equal(new URL(await f.$eval('.rb-provider img', (i) => i.src)).origin, env.rb.origin);
+
+        // A message from the blog's origin is not a sign-in.
+        await page.evaluate(() => document.querySelector('iframe').contentWindow
+          .postMessage({ replybox: 'sign-in', code: 'forged' }, '*'));
+        await page.waitForTimeout(300);
+        assert.ok(!fromBlog.some((u) => u.includes('/auth/exchange')), 'a forged message was not exchanged');
+
+        const [popup] = await Promise.all([context.waitForEvent('page'), button.click()]);
+        await popup.waitForEvent('close', { timeout: 20_000 });
+        await f.waitForSelector('.rb-out');
+        assert.equal(await f.textContent('.rb-intro'), 'You are commenting as Ada Lovelace (Corp). · Log out');
+        assert.equal(await f.$('#rb-name'), null, 'no guest fields once signed in');
+
+        await f.fill('#rb-body', 'Hello, signed in.');
+        await f.click('button[type=submit]');
+        await f.waitForSelector('.rb-c .rb-via');
+        assert.equal(await f.textContent('.rb-c .rb-name'), 'Ada Lovelace');
+        assert.equal(await f.textContent('.rb-c .rb-via'), ' (Corp)');
+        assert.equal(new URL(await f.$eval('.rb-c img.rb-av', (i) => i.src)).origin, env.rb.origin);
+        assert.equal(await f.textContent('#rb-status'), 'Your comment was posted.');
+        await fsp.mkdir(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(ARTIFACTS, `sign-in-${mode}-signed-in.png`) });
+
+        await page.reload();
+        f = await widget(page);
+        await f.waitForSelector('.rb-out');
+        assert.match(await f.textContent('.rb-intro'), /Ada Lovelace \(Corp\)/);
+        assert.ok(await f.$('.rb-c .rb-mine'), 'the comment is still recognised as mine');
+
+        const token = await f.evaluate(() => localStorage.getItem('replybox.credential'));
+        assert.ok(token);
+        await f.click('.rb-out');
+        await f.waitForSelector('button.rb-provider');
+        assert.equal(await f.evaluate(() => localStorage.getItem('replybox.credential')), null);
+        const ended = await fetch(`${env.rb.origin}/api/session`, { headers: { Authorization: `Bearer ${token}` } });
+        assert.equal(ended.status, 401, 'the credential ended server-side');
+        await page.reload();
+        f = await widget(page);
+        await f.waitForSelector('button.rb-provider');
+        assert.equal(await f.$('.rb-out'), null);
+
+        const allowed = new Set([env.blog.origin, env.rb.origin]);
+        const foreign = fromBlog.filter((u) => /^https?:/.test(u) && !allowed.has(new URL(u).origin));
+        assert.deepEqual(foreign, [], 'the blog page and the widget talk to no one else');
+        assert.deepEqual(b.dialogs, []);
+        assert.deepEqual(b.problems, []);
+      } finally {
+        await fsp.mkdir(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(ARTIFACTS, `sign-in-${mode}-end.png`) }).catch(() => {});
+        await b.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,257 @@
+//! Sign-in attacks that must fail, each against the real provider.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::sign_in_support::{World, code_in, error_in, location};
+use crate::support::{Engine, on_both_engines};
+
+on_both_engines!(
+    a_callback_with_a_wrong_or_missing_state_is_refused,
+    a_callback_the_browser_never_started_is_refused,
+    a_replayed_authorization_code_is_refused,
+    a_replayed_or_expired_exchange_code_is_refused,
+    an_id_token_for_another_nonce_is_refused,
+    a_return_url_on_a_foreign_origin_is_refused,
+    a_full_page_code_needs_the_frames_claim,
+    the_exchange_answers_only_replybox_itself,
+);
+
+async fn a_callback_with_a_wrong_or_missing_state_is_refused(engine: Engine) {
+    let world = World::start(engine, false).await;
+    for tamper in ["wrong", "missing"] {
+        let browser = world.browser();
+        let to_provider = world.start_sign_in(&browser, "corp", "ada").await;
+        let mut callback = world.through_provider(&browser, to_provider).await;
+        let pairs: Vec<(String, String)> = callback
+            .query_pairs()
+            .filter(|(k, _)| k != "state")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        {
+            let mut query = callback.query_pairs_mut();
+            query.clear().extend_pairs(&pairs);
+            if tamper == "wrong" {
+                query.append_pair("state", "forged-state");
+            }
+        }
+        let page = browser.get(callback).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::BAD_REQUEST, "{tamper} state");
+        assert_eq!(
+            error_in(&page.text().await.unwrap()).as_deref(),
+            Some("invalid_state")
+        );
+    }
+    assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
+    assert_eq!(world.count("SELECT COUNT(*) FROM sign_in_codes").await, 0);
+}
+
+/// Login CSRF: an attacker signs in with their own account, stops before the callback and
+/// makes the victim's browser open it. The victim's session never started that sign-in.
+async fn a_callback_the_browser_never_started_is_refused(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let attacker = world.browser();
+    let to_provider = world.start_sign_in(&attacker, "corp", "grace").await;
+    let callback = world.through_provider(&attacker, to_provider).await;
+
+    let victim = world.browser();
+    // Even a victim with a sign-in of their own pending: the state is not theirs.
+    world.start_sign_in(&victim, "corp", "ada").await;
+    let page = victim.get(callback.clone()).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        error_in(&page.text().await.unwrap()).as_deref(),
+        Some("invalid_state")
+    );
+    let fresh = world.browser().get(callback).send().await.unwrap();
+    assert_eq!(fresh.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
+}
+
+async fn a_replayed_authorization_code_is_refused(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let browser = world.browser();
+    let to_provider = world.start_sign_in(&browser, "corp", "ada").await;
+    let callback = world.through_provider(&browser, to_provider).await;
+    let first = browser.get(callback.clone()).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+
+    // The same callback again: the pending sign-in was used up.
+    let again = browser.get(callback.clone()).send().await.unwrap();
+    assert_eq!(
+        error_in(&again.text().await.unwrap()).as_deref(),
+        Some("invalid_state")
+    );
+
+    // The old code with a fresh, valid state: the provider refuses the reused code.
+    let fresh = world.start_sign_in(&browser, "corp", "ada").await;
+    let state = fresh
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let code = callback
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let mut replay = callback.clone();
+    replay
+        .query_pairs_mut()
+        .clear()
+        .append_pair("code", &code)
+        .append_pair("state", &state);
+    let page = browser.get(replay).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        error_in(&page.text().await.unwrap()).as_deref(),
+        Some("sign_in_failed")
+    );
+}
+
+async fn a_replayed_or_expired_exchange_code_is_refused(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let page = world.popup(&world.browser(), "corp", "ada").await;
+    let code = code_in(&page.text().await.unwrap()).unwrap();
+    assert_eq!(world.exchange(&code, None).await.status(), StatusCode::OK);
+    let replay = world.exchange(&code, None).await;
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    let body: Value = replay.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_code");
+
+    let page = world.popup(&world.browser(), "corp", "ada").await;
+    let code = code_in(&page.text().await.unwrap()).unwrap();
+    world
+        .execute("UPDATE sign_in_codes SET expires_at = 0")
+        .await;
+    let late = world.exchange(&code, None).await;
+    assert_eq!(late.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(world.count("SELECT COUNT(*) FROM sign_in_codes").await, 0);
+    assert_eq!(world.count("SELECT COUNT(*) FROM readers").await, 1);
+}
+
+async fn an_id_token_for_another_nonce_is_refused(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let browser = world.browser();
+    let mut to_provider = world.start_sign_in(&browser, "corp", "ada").await;
+    let pairs: Vec<(String, String)> = to_provider
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "nonce" {
+                "another-nonce".to_string()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    to_provider.query_pairs_mut().clear().extend_pairs(&pairs);
+    let callback = world.through_provider(&browser, to_provider).await;
+    let page = browser.get(callback).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        error_in(&page.text().await.unwrap()).as_deref(),
+        Some("invalid_id_token")
+    );
+    assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
+}
+
+async fn a_return_url_on_a_foreign_origin_is_refused(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let claim = "a".repeat(64);
+    for foreign in [
+        "http://evil.test/steal",
+        "http://blog.test.evil.test/",
+        "javascript:alert(1)",
+        "//evil.test/x",
+        "http://user@blog.test/",
+    ] {
+        let response = world
+            .browser()
+            .get(world.url("/auth/corp/start"))
+            .query(&[("site", "open"), ("return", foreign), ("claim", &claim)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{foreign}");
+        assert!(response.headers().get("location").is_none());
+        assert_eq!(
+            error_in(&response.text().await.unwrap()).as_deref(),
+            Some("invalid_return")
+        );
+    }
+}
+
+/// The full-page fallback returns to the blog page with a code the blog can see; it is useless
+/// without the claim's secret, which only the widget's frame holds, and a wrong guess burns it.
+async fn a_full_page_code_needs_the_frames_claim(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let secret = "the-frames-own-secret";
+    let claim = replybox::fingerprint::hex(&sha2_digest(secret));
+    for guess in [None, Some("a-wrong-secret"), Some(secret)] {
+        let browser = world.browser();
+        let start = browser
+            .get(world.url("/auth/corp/start"))
+            .query(&[
+                ("site", "open"),
+                ("return", "http://blog.test/post?x=1"),
+                ("claim", &claim),
+                ("login_hint", "ada"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let callback = world
+            .through_provider(&browser, location(&start).unwrap())
+            .await;
+        let back = browser.get(callback).send().await.unwrap();
+        assert_eq!(back.status(), StatusCode::SEE_OTHER);
+        let to = location(&back).unwrap();
+        assert_eq!(
+            to.as_str().split('#').next().unwrap(),
+            "http://blog.test/post?x=1"
+        );
+        let code = to
+            .fragment()
+            .unwrap()
+            .strip_prefix("replybox-code=")
+            .unwrap()
+            .to_string();
+        let exchanged = world.exchange(&code, guess).await;
+        let expected = if guess == Some(secret) {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        assert_eq!(exchanged.status(), expected, "{guess:?}");
+        // Whatever happened, the code is gone.
+        assert_eq!(
+            world.exchange(&code, Some(secret)).await.status(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+}
+
+fn sha2_digest(text: &str) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).to_vec()
+}
+
+async fn the_exchange_answers_only_replybox_itself(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let page = world.popup(&world.browser(), "corp", "ada").await;
+    let code = code_in(&page.text().await.unwrap()).unwrap();
+    for origin in [Some("http://blog.test"), Some("http://evil.test"), None] {
+        let mut request = reqwest::Client::new()
+            .post(world.url("/auth/exchange"))
+            .json(&serde_json::json!({"code": code}));
+        if let Some(origin) = origin {
+            request = request.header("Origin", origin);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{origin:?}");
+    }
+    assert_eq!(world.exchange(&code, None).await.status(), StatusCode::OK);
+}

@@ -1,0 +1,300 @@
+//! The sign-in stories' world: a real OpenID Connect provider (node `oidc-provider`, started
+//! from tests/oidc on a free loopback port) and a replybox that knows it as a generic OIDC
+//! provider (`corp`) and as a GitHub-shaped plain-OAuth2 provider (`github`, the preset with
+//! its endpoints pointed at the test provider). A reader is an HTTP client with a cookie jar
+//! that follows the provider's redirects by hand.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+
+use replybox::app::{self, AppState};
+use replybox::config::Config;
+use replybox::store::Db;
+use reqwest::{StatusCode, Url};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use crate::support::{Engine, SITES, TestDatabase};
+
+const OIDC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc");
+static NPM: Mutex<bool> = Mutex::new(false);
+
+/// The node provider, killed when dropped.
+pub struct OidcProvider {
+    pub issuer: String,
+    child: Child,
+}
+
+impl OidcProvider {
+    /// Starts the provider with replybox's clients registered for `replybox_base`.
+    pub fn start(replybox_base: &str, conform_id_token_claims: bool) -> Self {
+        {
+            let mut installed = NPM.lock().unwrap_or_else(|e| e.into_inner());
+            if !*installed && !std::path::Path::new(OIDC_DIR).join("node_modules").exists() {
+                let status = Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(OIDC_DIR)
+                    .status()
+                    .expect("npm runs");
+                assert!(status.success(), "npm ci in tests/oidc");
+            }
+            *installed = true;
+        }
+        let clients = json!([
+            {"client_id": "replybox-corp", "client_secret": "corp-secret",
+             "redirect_uris": [format!("{replybox_base}/auth/corp/callback")]},
+            {"client_id": "replybox-github", "client_secret": "github-secret",
+             "redirect_uris": [format!("{replybox_base}/auth/github/callback")],
+             "token_endpoint_auth_method": "client_secret_post"},
+        ]);
+        let mut child = Command::new("node")
+            .arg("server.mjs")
+            .current_dir(OIDC_DIR)
+            .env("OIDC_CLIENTS", clients.to_string())
+            .env(
+                "OIDC_CONFORM",
+                if conform_id_token_claims { "1" } else { "0" },
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("provider says where it is");
+        let ready: Value = serde_json::from_str(&line).expect("a JSON line");
+        Self {
+            issuer: ready["issuer"].as_str().expect("issuer").to_string(),
+            child,
+        }
+    }
+}
+
+impl Drop for OidcProvider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// replybox with sign-in configured, and the provider it trusts.
+pub struct World {
+    /// replybox's public URL (`http://localhost:PORT`): the popup and the widget live here.
+    pub base: String,
+    pub state: AppState,
+    pub provider: OidcProvider,
+    _db: TestDatabase,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl World {
+    pub async fn start(engine: Engine, conform_id_token_claims: bool) -> Self {
+        let db = TestDatabase::create(engine).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!(
+            "http://localhost:{}",
+            listener.local_addr().expect("addr").port()
+        );
+        let provider = OidcProvider::start(&base, conform_id_token_claims);
+        let issuer = &provider.issuer;
+        let toml = format!(
+            r#"[server]
+public_url = "{base}"
+[database]
+url = "{db}"
+max_connections = 4
+[limits]
+reads_per_minute = 100000
+read_burst = 10000
+writes_per_minute = 10000
+write_burst = 10000
+[auth]
+allow_private_addresses = true
+[auth.providers.corp]
+kind = "oidc"
+name = "Corp"
+issuer = "{issuer}"
+client_id = "replybox-corp"
+client_secret = "corp-secret"
+[auth.providers.github]
+auth_url = "{issuer}/auth"
+token_url = "{issuer}/token"
+userinfo_url = "{issuer}/user"
+client_id = "replybox-github"
+client_secret = "github-secret"
+{SITES}
+[[sites]]
+id = "wary"
+name = "Wary of new accounts"
+origins = ["http://blog.test"]
+moderation = "none"
+new_identity_minutes = 30
+min_seconds_to_write = 0
+
+[[sites]]
+id = "corp-only"
+name = "Corp only"
+origins = ["http://blog.test"]
+providers = ["corp"]
+"#,
+            db = db.url,
+        );
+        let config = Config::from_toml(&toml).expect("config");
+        let state = AppState::start(config).await.expect("app starts");
+        let (tx, rx) = oneshot::channel::<()>();
+        let server_state = state.clone();
+        tokio::spawn(async move {
+            app::serve(server_state, listener, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        Self {
+            base,
+            state,
+            provider,
+            _db: db,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A fresh browser: its own cookie jar, redirects followed by hand.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Opens `/auth/{provider}/start` and returns where replybox sends the reader.
+    pub async fn start_sign_in(
+        &self,
+        browser: &reqwest::Client,
+        provider: &str,
+        user: &str,
+    ) -> Url {
+        let response = browser
+            .get(self.url(&format!("/auth/{provider}/start")))
+            .query(&[("site", "open"), ("login_hint", user)])
+            .send()
+            .await
+            .expect("start");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "start redirects");
+        location(&response).expect("to the provider")
+    }
+
+    /// Walks through the provider (log in, consent) until it sends the reader back to replybox;
+    /// returns that callback URL without visiting it.
+    pub async fn through_provider(&self, browser: &reqwest::Client, mut url: Url) -> Url {
+        for _ in 0..12 {
+            if url.as_str().starts_with(&self.base) {
+                return url;
+            }
+            let response = browser.get(url.clone()).send().await.expect("provider");
+            url = location(&response).unwrap_or_else(|| {
+                panic!("the provider stopped at {url} with {}", response.status())
+            });
+        }
+        panic!("too many redirects")
+    }
+
+    /// The whole popup: start, provider, callback; returns the callback's response.
+    pub async fn popup(
+        &self,
+        browser: &reqwest::Client,
+        provider: &str,
+        user: &str,
+    ) -> reqwest::Response {
+        let to_provider = self.start_sign_in(browser, provider, user).await;
+        let callback = self.through_provider(browser, to_provider).await;
+        browser.get(callback).send().await.expect("callback")
+    }
+
+    /// Trades a one-time code for a credential, as the widget's frame does.
+    pub async fn exchange(&self, code: &str, claim: Option<&str>) -> reqwest::Response {
+        let mut body = json!({"code": code});
+        if let Some(claim) = claim {
+            body["claim"] = json!(claim);
+        }
+        reqwest::Client::new()
+            .post(self.url("/auth/exchange"))
+            .header("Origin", &self.base)
+            .json(&body)
+            .send()
+            .await
+            .expect("exchange")
+    }
+
+    /// Signs `user` in through the popup and returns (credential, viewer).
+    pub async fn sign_in(&self, provider: &str, user: &str) -> (String, Value) {
+        let page = self.popup(&self.browser(), provider, user).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let code = code_in(&page.text().await.expect("page")).expect("a code in the page");
+        let response = self.exchange(&code, None).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.expect("json");
+        (
+            body["credential"].as_str().expect("credential").to_string(),
+            body["viewer"].clone(),
+        )
+    }
+
+    /// A number from the database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        match &self.state.db {
+            Db::Sqlite(pools) => sqlx::query_scalar(sql).fetch_one(&pools.reads).await,
+            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        }
+        .expect("count")
+    }
+
+    /// Runs a statement on the database.
+    pub async fn execute(&self, sql: &str) {
+        match &self.state.db {
+            Db::Sqlite(pools) => sqlx::query(sql).execute(&pools.writes).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        }
+        .expect("statement");
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A redirect's target, resolved against the request URL.
+pub fn location(response: &reqwest::Response) -> Option<Url> {
+    if !response.status().is_redirection() {
+        return None;
+    }
+    let target = response.headers().get("location")?.to_str().ok()?;
+    response.url().join(target).ok()
+}
+
+/// The one-time code a popup page carries.
+pub fn code_in(page: &str) -> Option<String> {
+    let start = page.find("data-code=\"")? + "data-code=\"".len();
+    let end = page[start..].find('"')? + start;
+    Some(page[start..end].to_string())
+}
+
+/// The failure code a popup page carries.
+pub fn error_in(page: &str) -> Option<String> {
+    let start = page.find("data-error=\"")? + "data-error=\"".len();
+    let end = page[start..].find('"')? + start;
+    Some(page[start..end].to_string())
+}
