@@ -23,11 +23,12 @@ use crate::cache::Caches;
 use crate::config::{Config, Secret};
 use crate::error::AppError;
 use crate::fingerprint::Fingerprints;
+use crate::notify::MailWake;
 use crate::ratelimit::RateLimits;
 use crate::sessions::SessionBackend;
 use crate::sites::Sites;
 use crate::store::{self, Db};
-use crate::{admin, api, assets, avatar, telemetry};
+use crate::{admin, api, assets, avatar, notify, telemetry};
 
 /// Everything a handler may need; cheap to clone.
 #[derive(Clone)]
@@ -54,6 +55,8 @@ pub struct AppState {
     pub sessions: SessionBackend,
     /// Limits on admin login attempts.
     pub login_throttle: LoginThrottle,
+    /// Wakes the mail worker.
+    pub mail_wake: MailWake,
     /// Sign-in providers and their outbound HTTP client.
     pub auth: crate::auth::Auth,
 }
@@ -79,6 +82,7 @@ impl AppState {
             auth: Arc::new(auth),
             sessions,
             login_throttle: LoginThrottle::new(config.limits.enabled),
+            mail_wake: MailWake::default(),
             sites: Sites::from_config(&config),
             limits: RateLimits::from_config(&config),
             caches: Caches::new(Duration::from_millis(config.server.thread_cache_ms)),
@@ -120,6 +124,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes(&state))
         .merge(admin::routes(&state))
+        .merge(notify::pages::routes())
         .route("/admin/admin.css", get(assets::admin_file))
         .route("/admin/admin.js", get(assets::admin_file))
         .merge(crate::auth::routes(&state))
@@ -163,12 +168,14 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let maintenance = tokio::spawn(maintain(state.clone()));
+    let mail = tokio::spawn(notify::worker::run(state.clone(), state.mail_wake.clone()));
     let db = state.db.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     maintenance.abort();
+    mail.abort();
     db.close().await;
     Ok(())
 }

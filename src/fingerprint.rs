@@ -42,10 +42,20 @@ impl Fingerprints {
         format!("/avatar/{}.svg", &self.digest("avatar", &seed)[..20])
     }
 
+    /// A signature binding `value` for `purpose` (e.g. a one-click link to its comment and action).
+    pub fn sign(&self, purpose: &str, value: &str) -> String {
+        self.digest(purpose, value)
+    }
+
     /// A salted digest of a client address, stored with comments so bans can match it later.
     pub fn ip_hash(&self, ip: std::net::IpAddr) -> String {
         self.digest("ip", &ip.to_string())
     }
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Lower-case hex of bytes.

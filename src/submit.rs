@@ -217,6 +217,7 @@ pub async fn submit(
     };
     let comment = store::new_comment::insert(&state.db, &new).await?;
     state.caches.page_changed(site.id(), uri);
+    state.mail_wake.wake();
     telemetry::comment_created(new.status);
     Ok(Submitted {
         comment,

@@ -108,6 +108,7 @@ pub async fn apply(
         }
     }
     state.caches.page_changed(&comment.site, &comment.uri);
+    state.mail_wake.wake();
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use super::error::AdminError;
 use crate::admin::accounts;
 use crate::app::AppState;
 use crate::auth::Credential;
+use crate::fingerprint::constant_time_eq;
 use crate::store::{self, admins::AdminRow};
 
 const ADMIN_ID: &str = "admin_id";
@@ -157,8 +158,4 @@ impl FromRequest<AppState> for AdminForm {
         }
         Ok(Self { moderator, fields })
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::app::AppState;
 
 pub mod accounts;
-mod actions;
+pub mod actions;
 mod audit;
 mod bans;
 mod card;

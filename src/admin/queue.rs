@@ -59,6 +59,7 @@ struct QueuePage {
     q: String,
     cards: Vec<Card>,
     back: String,
+    mail_on: bool,
 }
 
 fn nonempty(value: &Option<String>) -> Option<String> {
@@ -131,6 +132,7 @@ pub async fn show(
         author: query.author.unwrap_or_default(),
         q: query.q.unwrap_or_default(),
         cards: rows.into_iter().map(Card::from).collect(),
+        mail_on: state.config.smtp.is_some(),
         back,
     };
     Ok(Html(page.render()?))

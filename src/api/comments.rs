@@ -51,7 +51,7 @@ pub async fn list(
         .map(|row| CommentView::of(row, viewer.reader_id(), base))
         .collect();
     let page = ThreadPage {
-        site: SiteView::of(&site, &state.auth),
+        site: SiteView::of(&site, &state.auth, state.config.smtp.is_some()),
         thread: ThreadView {
             uri,
             title: thread.as_ref().and_then(|t| t.title.as_deref()),

@@ -53,6 +53,8 @@ pub struct SiteView<'a> {
     guests: bool,
     email: &'static str,
     providers: Vec<ProviderButton>,
+    /// Readers may ask for mail about replies and new comments (mail is configured).
+    notifications: bool,
 }
 
 /// `GET /api/comments`
@@ -70,7 +72,7 @@ pub struct ThreadPage<'a> {
 
 impl<'a> SiteView<'a> {
     /// The public face of a site's configuration.
-    pub fn of(site: &'a Site, auth: &Providers) -> Self {
+    pub fn of(site: &'a Site, auth: &Providers, mail_on: bool) -> Self {
         Self {
             id: site.id(),
             name: &site.config.name,
@@ -81,6 +83,7 @@ impl<'a> SiteView<'a> {
                 "optional"
             },
             providers: crate::auth::buttons(auth, site),
+            notifications: mail_on,
         }
     }
 }

@@ -145,18 +145,38 @@ pub struct OutboxRow {
     pub attempts: i32,
 }
 
-/// Messages due now, oldest first.
-pub async fn due_mail(db: &Db, now: i64, limit: i64) -> sqlx::Result<Vec<OutboxRow>> {
+/// Messages due now that have not used up their attempts, oldest first.
+pub async fn due_mail(
+    db: &Db,
+    now: i64,
+    max_attempts: i32,
+    limit: i64,
+) -> sqlx::Result<Vec<OutboxRow>> {
     on_db!(db, pool => {
         sqlx::query_as(
             "SELECT id, recipient, subject, text_body, html_body, unsubscribe_url, attempts FROM outbox \
-             WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+             WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $2 ORDER BY id LIMIT $3",
         )
         .bind(now)
+        .bind(max_attempts)
         .bind(limit)
         .fetch_all(pool)
         .await
     })
+}
+
+/// Takes a due message for sending until `until`; `false` if another worker took it first.
+pub async fn claim(db: &Db, id: i64, now: i64, until: i64) -> sqlx::Result<bool> {
+    let claimed = on_db_writer!(db, pool => {
+        sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL AND next_attempt_at <= $3")
+            .bind(until)
+            .bind(id)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(claimed == 1)
 }
 
 /// Marks a message sent.

@@ -42,6 +42,8 @@ pub struct QueueRow {
     pub created_at: i64,
     /// Written by a moderator.
     pub moderator: bool,
+    /// What the author asked to be mailed about.
+    pub notify: Option<String>,
     /// The author's approved comments (same account, browser or email).
     pub approved_count: i64,
     /// The author's rejected or spam comments.
@@ -49,7 +51,7 @@ pub struct QueueRow {
 }
 
 const QUEUE_SELECT: &str = "SELECT c.id, t.site, t.uri, c.parent_id, c.author_name, c.author_email, c.author_url, \
-     c.author_provider, c.user_id, c.reader_id, c.body, c.html, c.status, c.reason, c.ip_hash, c.created_at, c.moderator, \
+     c.author_provider, c.user_id, c.reader_id, c.body, c.html, c.status, c.reason, c.ip_hash, c.created_at, c.moderator, c.notify, \
      (SELECT COUNT(*) FROM comments o WHERE o.status = 'approved' AND (o.user_id = c.user_id OR o.reader_id = c.reader_id \
         OR o.author_email = c.author_email)) AS approved_count, \
      (SELECT COUNT(*) FROM comments o WHERE o.status IN ('rejected', 'spam') AND (o.user_id = c.user_id \

@@ -8,6 +8,7 @@ mod cli;
 mod comments;
 mod counts;
 mod errors;
+mod mail;
 mod moderation_rules;
 mod operations;
 mod rate_limits;

@@ -151,7 +151,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
-    _db: TestDatabase,
+    db: Option<TestDatabase>,
+    toml: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -164,7 +165,19 @@ impl TestApp {
 
     /// Starts replybox with extra TOML (sections other than `[server]` and `[database]`).
     pub async fn with_config(engine: Engine, toml: &str) -> Self {
-        let db = TestDatabase::create(engine).await;
+        Self::on_database(TestDatabase::create(engine).await, toml).await
+    }
+
+    /// Stops this instance and starts a new one on the same database and configuration (as an
+    /// operator restarting replybox would).
+    pub async fn restart(mut self) -> Self {
+        let db = self.db.take().expect("a database");
+        let toml = std::mem::take(&mut self.toml);
+        self.stop().await;
+        Self::on_database(db, &toml).await
+    }
+
+    async fn on_database(db: TestDatabase, toml: &str) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -176,12 +189,14 @@ impl TestApp {
             url = db.url,
         );
         let config = Config::from_toml(&text).expect("test config");
-        Self::with_parsed_config(config, db, listener).await
+        let toml = toml.to_string();
+        Self::with_parsed_config(config, db, toml, listener).await
     }
 
     async fn with_parsed_config(
         config: Config,
         db: TestDatabase,
+        toml: String,
         listener: tokio::net::TcpListener,
     ) -> Self {
         let addr = listener.local_addr().expect("address");
@@ -199,7 +214,8 @@ impl TestApp {
             base: format!("http://{addr}"),
             client: reqwest::Client::builder().build().expect("client"),
             state,
-            _db: db,
+            db: Some(db),
+            toml,
             shutdown: Some(tx),
             server: Some(server),
         }

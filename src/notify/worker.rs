@@ -1,0 +1,242 @@
+//! The mail worker: turns comment events into messages (moderator alerts, subscriptions and
+//! their verification, reply notifications), then sends what is due, retrying failures with
+//! exponential backoff (1 s, 2 s, 4 s … up to an hour; 20 attempts).
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+use super::compose::{self, ActionButton};
+use super::{MailWake, Mailer};
+use crate::app::AppState;
+use crate::auth::Credential;
+use crate::auth::credential::hash_token;
+use crate::config::NotifyOn;
+use crate::sites::Site;
+use crate::store::mail::{EventRow, FanOut, NewActionLink, NewSubscription};
+use crate::store::moderation::QueueRow;
+use crate::store::{self};
+
+/// How long a one-click moderation link works.
+pub const ACTION_LINK_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// How long a verification link works.
+pub const VERIFICATION_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
+/// Verification mails one address may get per hour (no mail-bombing someone via the form).
+const VERIFICATIONS_PER_ADDRESS_PER_HOUR: i64 = 3;
+const MAX_ATTEMPTS: i32 = 20;
+
+/// The actions a moderator alert offers.
+pub const ALERT_ACTIONS: [(&str, &str); 5] = [
+    ("approve", "Approve"),
+    ("trust", "Approve and trust the author"),
+    ("reject", "Reject"),
+    ("spam", "Spam"),
+    ("ban", "Ban the author"),
+];
+
+/// Runs until the process ends.
+pub async fn run(state: AppState, wake: MailWake) {
+    let Some(config) = state.config.smtp.clone() else {
+        return;
+    };
+    let mailer = match Mailer::from_config(&config) {
+        Ok(mailer) => mailer,
+        Err(err) => {
+            tracing::error!(error = %err, "mail is configured but cannot be set up; no mail will be sent");
+            return;
+        }
+    };
+    // Verification mails one client address may cause per hour.
+    let per_requester = DefaultKeyedRateLimiter::<String>::dashmap(
+        Quota::per_hour(NonZeroU32::new(10).expect("10 > 0"))
+            .allow_burst(NonZeroU32::new(10).expect("10 > 0")),
+    );
+    loop {
+        if let Err(err) = process_events(&state, &per_requester).await {
+            tracing::warn!(error = %err, "could not turn events into mail; retrying");
+        }
+        if let Err(err) = send_due(&state, &mailer).await {
+            tracing::warn!(error = %err, "could not read the outbox; retrying");
+        }
+        per_requester.retain_recent();
+        wake.wait(Duration::from_secs(1)).await;
+    }
+}
+
+async fn process_events(
+    state: &AppState,
+    per_requester: &DefaultKeyedRateLimiter<String>,
+) -> anyhow::Result<()> {
+    for event in store::mail::pending_events(&state.db, 50).await? {
+        let out = fan_out(state, &event, per_requester).await?;
+        store::mail::complete_event(&state.db, event.id, &out, store::now_ms()).await?;
+    }
+    Ok(())
+}
+
+/// The public address of a comment's page: the site's first origin and the URI, or the URI itself
+/// when it is already an absolute http(s) address.
+pub fn page_url(site: &Site, uri: &str) -> String {
+    if uri.starts_with("http://") || uri.starts_with("https://") {
+        return uri.to_string();
+    }
+    let mut origins: Vec<&String> = site.origins.iter().collect();
+    origins.sort();
+    format!(
+        "{}{}",
+        origins.first().map(|o| o.as_str()).unwrap_or_default(),
+        uri
+    )
+}
+
+async fn fan_out(
+    state: &AppState,
+    event: &EventRow,
+    per_requester: &DefaultKeyedRateLimiter<String>,
+) -> anyhow::Result<FanOut> {
+    let mut out = FanOut::default();
+    let Some(comment) = store::moderation::find(&state.db, event.comment_id).await? else {
+        return Ok(out);
+    };
+    let Ok(site) = state.sites.get(&comment.site) else {
+        return Ok(out);
+    };
+    let now = store::now_ms();
+    let base = state.public_base();
+    let page = page_url(&site, &comment.uri);
+    if event.kind == "comment_created" {
+        subscribe_and_verify(state, &site, &comment, &mut out, per_requester, now).await?;
+        let alert = !site.config.notify.is_empty()
+            && (site.config.notify_on == NotifyOn::All || comment.status == "pending");
+        if alert {
+            for recipient in &site.config.notify {
+                let mut buttons = Vec::new();
+                for (action, label) in ALERT_ACTIONS {
+                    let id = Credential::generate().token;
+                    let expires_at = now + ACTION_LINK_LIFETIME_MS;
+                    let signature = link_signature(state, &id, comment.id, action);
+                    buttons.push(ActionButton {
+                        label,
+                        url: format!("{base}/mail/act/{id}.{signature}"),
+                    });
+                    out.links.push(NewActionLink {
+                        id,
+                        comment_id: comment.id,
+                        action,
+                        recipient: recipient.clone(),
+                        expires_at,
+                    });
+                }
+                out.mails.push(compose::moderator_alert(
+                    recipient, &comment, &page, &buttons,
+                ));
+            }
+        }
+    }
+    if comment.status == "approved"
+        && (event.kind == "comment_approved" || event.kind == "comment_created")
+    {
+        let author = comment
+            .author_email
+            .as_deref()
+            .map(str::to_lowercase)
+            .unwrap_or_default();
+        for (email, token) in store::mail::subscribers_for(
+            &state.db,
+            &comment.site,
+            &comment.uri,
+            comment.parent_id,
+            &author,
+        )
+        .await?
+        {
+            let unsubscribe = format!("{base}/mail/unsubscribe/{token}");
+            out.mails.push(compose::reply_notification(
+                &email,
+                &comment,
+                &page,
+                &unsubscribe,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The author asked for notifications (or the site wants verified guests): store their
+/// subscriptions, and send one verification link if the address is not verified yet.
+async fn subscribe_and_verify(
+    state: &AppState,
+    site: &Site,
+    comment: &QueueRow,
+    out: &mut FanOut,
+    per_requester: &DefaultKeyedRateLimiter<String>,
+    now: i64,
+) -> anyhow::Result<()> {
+    let Some(email) = comment.author_email.as_deref().map(str::to_lowercase) else {
+        return Ok(());
+    };
+    let notify = comment.notify.as_deref().unwrap_or_default();
+    for kind in notify.split(',').filter(|k| !k.is_empty()) {
+        let kind = if kind == "replies" { "replies" } else { "page" };
+        out.subscriptions.push(NewSubscription {
+            site: site.id().to_string(),
+            uri: comment.uri.clone(),
+            kind,
+            comment_id: (kind == "replies").then_some(comment.id),
+            email: email.clone(),
+            token: Credential::generate().token,
+        });
+    }
+    let wants_verification =
+        !notify.is_empty() || comment.reason.as_deref() == Some("email_not_verified");
+    if !wants_verification || store::mail::is_verified(&state.db, &email).await? {
+        return Ok(());
+    }
+    let hour_ago = now - 60 * 60 * 1000;
+    let recent = store::mail::recent_mail_to(&state.db, "verification", &email, hour_ago).await?;
+    let requester = comment.ip_hash.clone().unwrap_or_default();
+    if recent >= VERIFICATIONS_PER_ADDRESS_PER_HOUR || per_requester.check_key(&requester).is_err()
+    {
+        tracing::info!("verification mail not sent: too many for this address or client");
+        return Ok(());
+    }
+    let token = Credential::generate().token;
+    let url = format!("{}/mail/verify/{token}", state.public_base());
+    out.verification = Some((
+        hash_token(&token),
+        email.clone(),
+        now + VERIFICATION_LIFETIME_MS,
+    ));
+    out.mails.push(compose::verification(&email, &url));
+    Ok(())
+}
+
+/// Binds a link to its comment and action under the instance secret (its expiry and single use
+/// are kept with it in the database).
+pub fn link_signature(state: &AppState, id: &str, comment_id: i64, action: &str) -> String {
+    state
+        .fingerprints
+        .sign("action-link", &format!("{id}|{comment_id}|{action}"))[..32]
+        .to_string()
+}
+
+async fn send_due(state: &AppState, mailer: &Mailer) -> anyhow::Result<()> {
+    let now = store::now_ms();
+    for mail in store::mail::due_mail(&state.db, now, MAX_ATTEMPTS, 20).await? {
+        // Claim it for a minute, so another instance does not send it too.
+        if !store::mail::claim(&state.db, mail.id, now, now + 60_000).await? {
+            continue;
+        }
+        match mailer.send(&mail).await {
+            Ok(()) => store::mail::mark_sent(&state.db, mail.id, store::now_ms()).await?,
+            Err(err) => {
+                let delay_secs = 1i64 << mail.attempts.clamp(0, 12);
+                let retry_at = store::now_ms() + delay_secs.min(3600) * 1000;
+                tracing::warn!(mail = mail.id, attempt = mail.attempts + 1, error = %err, "mail not sent; will retry");
+                store::mail::mark_failed(&state.db, mail.id, &err, retry_at).await?;
+            }
+        }
+    }
+    Ok(())
+}

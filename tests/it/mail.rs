@@ -1,0 +1,506 @@
+//! Mail through a real SMTP server (aiosmtpd, tests/smtp/server.py) that writes every message it
+//! accepts to a folder: moderator alerts with one-click actions, guest verification, reply
+//! notifications with one-click unsubscribe, and nothing lost while the server is down.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{Engine, TestApp, on_both_engines};
+
+on_both_engines!(
+    a_moderator_acts_on_a_held_comment_from_the_alert_mail,
+    a_subscriber_verifies_gets_a_reply_and_unsubscribes_in_one_click,
+    mail_waits_while_the_smtp_server_is_down_and_goes_out_after_a_restart,
+    without_smtp_nothing_is_queued_and_the_admin_page_says_so,
+);
+
+/// The SMTP server under test.
+struct Smtp {
+    port: u16,
+    folder: PathBuf,
+    _dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl Smtp {
+    fn reserve() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        Self {
+            port,
+            folder: dir.path().join("mail"),
+            _dir: dir,
+            child: None,
+        }
+    }
+
+    fn start(&mut self) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp/server.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(self.port.to_string())
+            .arg(&self.folder)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/test-services installs it)");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        assert_eq!(line.trim(), "ready", "the SMTP server started");
+        self.child = Some(child);
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn config(&self) -> String {
+        format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {}\nfrom = \"replybox <comments@example.org>\"\ntimeout_secs = 2\n",
+            self.port
+        )
+    }
+
+    /// Every message received so far, oldest first.
+    fn messages(&self) -> Vec<Mail> {
+        let Ok(entries) = std::fs::read_dir(&self.folder) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| Mail::parse(&std::fs::read_to_string(p).unwrap()))
+            .collect()
+    }
+
+    /// Waits for a message to `recipient` whose subject contains `subject`.
+    async fn wait_for(&self, recipient: &str, subject: &str) -> Mail {
+        let started = Instant::now();
+        loop {
+            if let Some(mail) = self.messages().into_iter().find(|m| {
+                m.header("To").contains(recipient) && m.header("Subject").contains(subject)
+            }) {
+                return mail;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no mail to {recipient} about {subject:?}; got {:?}",
+                self.messages()
+                    .iter()
+                    .map(|m| m.header("Subject"))
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A received message: raw headers, and the decoded text and HTML parts.
+struct Mail {
+    headers: String,
+    text: String,
+    html: String,
+}
+
+impl Mail {
+    fn parse(raw: &str) -> Self {
+        let raw = raw.replace("\r\n", "\n");
+        let (headers, _) = raw.split_once("\n\n").unwrap_or((&raw, ""));
+        let mut text = String::new();
+        let mut html = String::new();
+        for part in raw.split("\n--").skip(1) {
+            let Some((part_headers, body)) = part.split_once("\n\n") else {
+                continue;
+            };
+            let lower = part_headers.to_lowercase();
+            let body = body.trim_end_matches(['-', '\n']);
+            let decoded = if lower.contains("quoted-printable") {
+                decode_qp(body)
+            } else if lower.contains("base64") {
+                String::from_utf8(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(body.replace('\n', ""))
+                        .unwrap_or_default(),
+                )
+                .unwrap_or_default()
+            } else {
+                body.to_string()
+            };
+            if lower.contains("text/plain") {
+                text = decoded;
+            } else if lower.contains("text/html") {
+                html = decoded;
+            }
+        }
+        Self {
+            headers: headers.to_string(),
+            text,
+            html,
+        }
+    }
+
+    fn header(&self, name: &str) -> String {
+        let prefix = format!("{}:", name.to_lowercase());
+        let mut value = String::new();
+        let mut in_header = false;
+        for line in self.headers.lines() {
+            if line.to_lowercase().starts_with(&prefix) {
+                value.push_str(line[prefix.len()..].trim());
+                in_header = true;
+            } else if in_header && line.starts_with([' ', '\t']) {
+                value.push_str(line.trim());
+            } else {
+                in_header = false;
+            }
+        }
+        value
+    }
+
+    /// The first URL in the text part that contains `needle`.
+    fn link(&self, needle: &str) -> String {
+        self.text
+            .split_whitespace()
+            .find(|word| word.starts_with("http") && word.contains(needle))
+            .unwrap_or_else(|| panic!("no link with {needle:?} in:\n{}", self.text))
+            .to_string()
+    }
+}
+
+fn decode_qp(body: &str) -> String {
+    let joined = body.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+const SITES: &str = r#"
+[[sites]]
+id = "held"
+name = "Held blog"
+origins = ["http://blog.test"]
+moderation = "all"
+notify = ["mod@example.org"]
+min_seconds_to_write = 0
+
+[[sites]]
+id = "open"
+name = "Open blog"
+origins = ["http://blog.test"]
+moderation = "none"
+guest_email = "optional"
+min_seconds_to_write = 0
+"#;
+
+const LIMITS: &str = "[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n";
+
+/// A path of a link on this replybox (the mail's links use `public_url`, a different host name).
+fn path_of(url: &str) -> String {
+    let url = url::Url::parse(url).unwrap();
+    format!(
+        "{}{}",
+        url.path(),
+        url.query().map(|q| format!("?{q}")).unwrap_or_default()
+    )
+}
+
+async fn a_moderator_acts_on_a_held_comment_from_the_alert_mail(engine: Engine) {
+    let mut smtp = Smtp::reserve();
+    smtp.start();
+    let app = TestApp::with_config(engine, &format!("{LIMITS}{}{SITES}", smtp.config())).await;
+    let hostile_name = "Eve <script>alert(1)</script>";
+    let created: Value = app
+        .post(json!({"site": "held", "uri": "/post/", "body": "Hi <img src=x onerror=alert(1)> & welcome", "author": {"name": hostile_name, "email": "eve@example.org"}}), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["comment"]["id"].as_i64().unwrap();
+
+    let alert = smtp.wait_for("mod@example.org", "Held comment by").await;
+    assert!(
+        alert
+            .text
+            .contains("Hi <img src=x onerror=alert(1)> & welcome"),
+        "the comment as text: {}",
+        alert.text
+    );
+    assert!(alert.text.contains("Held because: site_holds_all"));
+    assert!(
+        alert
+            .html
+            .contains("Eve &lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped name: {}",
+        alert.html
+    );
+    assert!(
+        alert
+            .html
+            .contains("&lt;img src=x onerror=alert(1)&gt; &amp; welcome")
+    );
+    assert!(
+        !alert.html.contains("<script") && !alert.html.contains("<img"),
+        "nothing hostile in the HTML: {}",
+        alert.html
+    );
+    assert!(!alert.html.contains("src=\"http"), "no remote images");
+
+    let approve = path_of(&alert.link("/mail/act/"));
+    // A mail scanner fetching the link changes nothing.
+    let preview = app.client.get(app.url(&approve)).send().await.unwrap();
+    assert_eq!(preview.status(), StatusCode::OK);
+    assert!(preview.text().await.unwrap().contains("Approve?"));
+    assert_eq!(
+        app.comment_column(id, "status").await.as_deref(),
+        Some("pending")
+    );
+    // The button's POST approves.
+    let done = app.client.post(app.url(&approve)).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_eq!(
+        app.comment_column(id, "status").await.as_deref(),
+        Some("approved")
+    );
+    assert_eq!(
+        app.thread("held", "/post/", None).await["comments"][0]["id"],
+        id
+    );
+    // The same link again is refused, plainly.
+    let again = app.client.post(app.url(&approve)).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::GONE);
+    assert!(again.text().await.unwrap().contains("already used"));
+    // A forged signature is not a link at all.
+    let forged = format!("{}0", &approve[..approve.len() - 1]);
+    assert_eq!(
+        app.client
+            .get(app.url(&forged))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // An expired link is refused and changes nothing.
+    app.execute("UPDATE action_links SET expires_at = 1 WHERE action = 'reject'")
+        .await;
+    let reject = path_of(
+        alert
+            .text
+            .lines()
+            .find(|l| l.starts_with("Reject:"))
+            .unwrap()
+            .trim_start_matches("Reject:")
+            .trim(),
+    );
+    let expired = app.client.post(app.url(&reject)).send().await.unwrap();
+    assert_eq!(expired.status(), StatusCode::GONE);
+    assert!(expired.text().await.unwrap().contains("expired"));
+    assert_eq!(
+        app.comment_column(id, "status").await.as_deref(),
+        Some("approved")
+    );
+    // The action is in the audit log, by mail.
+    let actor: Option<String> = app.comment_column(id, "(SELECT actor FROM moderation_events WHERE comment_id = comments.id AND action = 'approve')").await;
+    assert_eq!(actor.as_deref(), Some("email:mod@example.org"));
+    app.stop().await;
+}
+
+async fn a_subscriber_verifies_gets_a_reply_and_unsubscribes_in_one_click(engine: Engine) {
+    let mut smtp = Smtp::reserve();
+    smtp.start();
+    let app = TestApp::with_config(engine, &format!("{LIMITS}{}{SITES}", smtp.config())).await;
+    let first: Value = app
+        .post(json!({"site": "open", "uri": "/talk/", "body": "My secret first comment", "notify_replies": true,
+                     "author": {"name": "Sub", "email": "Sub@Example.org", "url": "https://spam.example/buy"}}), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let parent = first["comment"]["id"].as_i64().unwrap();
+    let verification = smtp
+        .wait_for("sub@example.org", "Confirm your email address")
+        .await;
+    assert!(
+        !verification.text.contains("secret") && !verification.html.contains("secret"),
+        "no comment text in a verification mail"
+    );
+    assert!(
+        !verification.text.contains("spam.example") && !verification.html.contains("spam.example"),
+        "no link the guest chose"
+    );
+    let verify = path_of(&verification.link("/mail/verify/"));
+    assert_eq!(
+        app.client
+            .get(app.url(&verify))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.count_rows("verified_emails").await,
+        0,
+        "a GET verifies nothing"
+    );
+    let verified = app.client.post(app.url(&verify)).send().await.unwrap();
+    assert_eq!(verified.status(), StatusCode::OK);
+    assert_eq!(app.count_rows("verified_emails").await, 1);
+    assert_eq!(
+        app.client
+            .post(app.url(&verify))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::GONE,
+        "single use"
+    );
+
+    app.post(json!({"site": "open", "uri": "/talk/", "parent": parent, "body": "A reply for you", "author": {"name": "Replier", "email": "r@example.org"}}), None).await;
+    let notification = smtp
+        .wait_for("sub@example.org", "New comment by Replier")
+        .await;
+    assert!(notification.text.contains("A reply for you"));
+    let unsubscribe_header = notification.header("List-Unsubscribe");
+    assert!(
+        unsubscribe_header.starts_with("<http")
+            && unsubscribe_header.contains("/mail/unsubscribe/"),
+        "{unsubscribe_header}"
+    );
+    assert_eq!(
+        notification.header("List-Unsubscribe-Post"),
+        "List-Unsubscribe=One-Click"
+    );
+
+    // RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click` to the header's URL.
+    let url = path_of(
+        unsubscribe_header
+            .trim_start_matches('<')
+            .trim_end_matches('>'),
+    );
+    let one_click = app
+        .client
+        .post(app.url(&url))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one_click.status(), StatusCode::OK);
+    assert_eq!(app.count_rows("subscriptions").await, 0);
+    let before = smtp.messages().len();
+    app.post(json!({"site": "open", "uri": "/talk/", "parent": parent, "body": "Another reply", "author": {"name": "Replier", "email": "r@example.org"}}), None).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        smtp.messages().len(),
+        before,
+        "no more mail after unsubscribing"
+    );
+    app.stop().await;
+}
+
+async fn mail_waits_while_the_smtp_server_is_down_and_goes_out_after_a_restart(engine: Engine) {
+    let mut smtp = Smtp::reserve();
+    let app = TestApp::with_config(engine, &format!("{LIMITS}{}{SITES}", smtp.config())).await;
+    let response = app.post(json!({"site": "held", "uri": "/down/", "body": "Posted while mail is down", "author": {"name": "Ada", "email": "ada@example.org"}}), None).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "comments are accepted while the SMTP server is down"
+    );
+    let started = Instant::now();
+    while app.count_rows("outbox WHERE attempts > 0").await == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the worker tried to send"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        app.count_rows("outbox WHERE sent_at IS NULL").await,
+        1,
+        "the alert waits in the outbox"
+    );
+
+    let app = app.restart().await;
+    smtp.start();
+    let alert = smtp
+        .wait_for("mod@example.org", "Held comment by Ada")
+        .await;
+    assert!(alert.text.contains("Posted while mail is down"));
+    assert_eq!(app.count_rows("outbox WHERE sent_at IS NULL").await, 0);
+    app.stop().await;
+}
+
+async fn without_smtp_nothing_is_queued_and_the_admin_page_says_so(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    app.post(json!({"site": "held", "uri": "/quiet/", "body": "no mail", "notify_replies": true, "author": {"name": "Ada", "email": "ada@example.org"}}), None).await;
+    assert_eq!(app.count_rows("events").await, 0);
+    assert_eq!(app.count_rows("outbox").await, 0);
+    replybox::admin::accounts::add(
+        &app.state.db,
+        "alice",
+        "correct horse battery".into(),
+        replybox::admin::accounts::Role::Admin,
+        &[],
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    client
+        .post(app.url("/admin/login"))
+        .form(&[("name", "alice"), ("password", "correct horse battery")])
+        .send()
+        .await
+        .unwrap();
+    let queue = client
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains("Mail is off"), "{queue}");
+    app.stop().await;
+}
