@@ -35,6 +35,9 @@ const STRINGS = {
     post: 'Post Comment',
     posting: 'Posting…',
     posted: 'Your comment was posted.',
+    notifyReplies: 'Notify me of replies by email.',
+    notifyPage: 'Notify me of new comments on this page by email.',
+    checkMail: 'Check your inbox to confirm your email address.',
     pending: 'Your comment is awaiting moderation.',
     deleted: 'This comment was deleted.',
     closed: 'Comments are closed.',
@@ -94,6 +97,9 @@ const STRINGS = {
     post: 'Kommentar abschicken',
     posting: 'Wird gesendet …',
     posted: 'Dein Kommentar wurde veröffentlicht.',
+    notifyReplies: 'Benachrichtige mich per E-Mail über Antworten.',
+    notifyPage: 'Benachrichtige mich per E-Mail über neue Kommentare auf dieser Seite.',
+    checkMail: 'Bitte bestätige deine E-Mail-Adresse über den Link in deinem Postfach.',
     pending: 'Dein Kommentar wartet auf Freischaltung.',
     deleted: 'Dieser Kommentar wurde gelöscht.',
     closed: 'Die Kommentare sind geschlossen.',
@@ -357,12 +363,17 @@ function buildForm() {
       field('name', t('name'), 'text', { required: true, autocomplete: 'name' }),
       field('email', t('email'), 'email', { required: site.email === 'required', autocomplete: 'email' }),
       field('url', t('url'), 'url', { autocomplete: 'url', inputmode: 'url' })),
+    guest && site.notifications && h('p', { class: 'rb-notify' }, check('notify_replies', t('notifyReplies')), check('notify_page', t('notifyPage'))),
     h('p', { class: 'rb-hp', 'aria-hidden': 'true' },
       fields.homepage = h('input', { name: 'homepage', type: 'text', tabindex: '-1', autocomplete: 'off' })),
     status,
     h('p', { class: 'rb-actions' }, submit));
   for (const k of ['name', 'email', 'url']) if (fields[k] && saved[k]) fields[k].value = saved[k];
   respond.append(form);
+}
+
+function check(key, label) {
+  return h('label', { class: 'rb-check' }, fields[key] = h('input', { type: 'checkbox', name: key }), ' ', label);
 }
 
 // ---- Sign-in: our popup posts a one-time code (only ours count), traded for a credential
@@ -472,7 +483,8 @@ async function post(e) {
     const { r, j } = await api('POST', 'comments', {
       site: P.site, uri: P.uri, title: P.title || null,
       parent: replyTo ? replyTo.id : null, body: fields.body.value, author,
-      honeypot: fields.homepage.value, compose_ms: Date.now() - shown
+      honeypot: fields.homepage.value, compose_ms: Date.now() - shown,
+      notify_replies: !!fields.notify_replies?.checked, notify_page: !!fields.notify_page?.checked
     });
     if (r.status === 201 && j?.comment) {
       if (j.credential) save(CRED, j.credential);
@@ -482,7 +494,8 @@ async function post(e) {
       fields.body.value = '';
       moveForm(null);
       renderThread();
-      setStatus(c.status === 'approved' ? t('posted') : t('pending'), false);
+      const asked = fields.notify_replies?.checked || fields.notify_page?.checked;
+      setStatus((c.status === 'approved' ? t('posted') : t('pending')) + (asked ? ' ' + t('checkMail') : ''), false);
       $('c-' + c.id)?.querySelector('article').focus();
     } else {
       failed = [j?.error?.code, r.headers.get('Retry-After')];

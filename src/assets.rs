@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,8 @@ use sha2::{Digest, Sha256};
 use crate::app::AppState;
 use crate::extract::AppQuery;
 use crate::fingerprint::hex;
+
+pub mod minify;
 
 /// How long a browser may keep a file without asking again.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +44,7 @@ impl CachePolicy {
 
 /// One embedded file.
 struct Asset {
-    body: &'static [u8],
+    body: Bytes,
     content_type: &'static str,
     etag: HeaderValue,
     cache: CachePolicy,
@@ -50,9 +53,20 @@ struct Asset {
 impl Asset {
     fn new(body: &'static [u8], content_type: &'static str, cache: CachePolicy) -> Self {
         Self {
+            etag: etag_of(body),
+            body: Bytes::from_static(body),
+            content_type,
+            cache,
+        }
+    }
+
+    /// A script or stylesheet: served without its comments (see [`minify`]).
+    fn code(source: &'static str, content_type: &'static str, cache: CachePolicy) -> Self {
+        let body = Bytes::from(minify::strip_comments(source));
+        Self {
+            etag: etag_of(&body),
             body,
             content_type,
-            etag: etag_of(body),
             cache,
         }
     }
@@ -62,7 +76,7 @@ impl Asset {
         let mut response = if matches_etag(request, &self.etag) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
-            let mut response = self.body.into_response();
+            let mut response = self.body.clone().into_response();
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(self.content_type),
@@ -111,12 +125,19 @@ struct Assets {
     admin_js: Asset,
 }
 
-const APP_JS: &[u8] = include_bytes!("../embed/app.js");
-const APP_CSS: &[u8] = include_bytes!("../embed/app.css");
-
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
-    let app_js_name = format!("app.{}.js", content_hash(APP_JS));
-    let app_css_name = format!("app.{}.css", content_hash(APP_CSS));
+    let app_js = Asset::code(
+        include_str!("../embed/app.js"),
+        "text/javascript; charset=utf-8",
+        CachePolicy::Immutable,
+    );
+    let app_css = Asset::code(
+        include_str!("../embed/app.css"),
+        "text/css; charset=utf-8",
+        CachePolicy::Immutable,
+    );
+    let app_js_name = format!("app.{}.js", content_hash(&app_js.body));
+    let app_css_name = format!("app.{}.css", content_hash(&app_css.body));
     let thread_html = include_str!("../embed/thread.html")
         .replace("%APP_JS%", &format!("/embed/{app_js_name}"))
         .replace("%APP_CSS%", &format!("/embed/{app_css_name}"));
@@ -147,17 +168,13 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         ),
     ]);
     Assets {
-        loader: Asset::new(
-            include_bytes!("../embed/embed.js"),
+        loader: Asset::code(
+            include_str!("../embed/embed.js"),
             "text/javascript; charset=utf-8",
             CachePolicy::Short,
         ),
-        app_js: Asset::new(
-            APP_JS,
-            "text/javascript; charset=utf-8",
-            CachePolicy::Immutable,
-        ),
-        app_css: Asset::new(APP_CSS, "text/css; charset=utf-8", CachePolicy::Immutable),
+        app_js,
+        app_css,
         app_js_name,
         app_css_name,
         thread_html,
@@ -263,4 +280,37 @@ pub async fn thread_frame(
 
 fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Not found").into_response()
+}
+
+/// The widget's files as served (comments stripped): (name, source bytes, served bytes, served
+/// bytes gzipped at level 9). The size budget counts the last column.
+pub fn widget_sizes() -> Vec<(&'static str, usize, usize, usize)> {
+    let assets = &*ASSETS;
+    [
+        (
+            "embed.js",
+            include_str!("../embed/embed.js").len(),
+            &assets.loader,
+        ),
+        (
+            "app.js",
+            include_str!("../embed/app.js").len(),
+            &assets.app_js,
+        ),
+        (
+            "app.css",
+            include_str!("../embed/app.css").len(),
+            &assets.app_css,
+        ),
+    ]
+    .into_iter()
+    .map(|(name, source, asset)| {
+        (
+            name,
+            source,
+            asset.body.len(),
+            minify::gzipped_len(&asset.body),
+        )
+    })
+    .collect()
 }

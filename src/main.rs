@@ -32,6 +32,8 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Print the widget's sizes as served (the budget is 12,000 bytes gzipped); fails over budget.
+    WidgetSize,
     /// Manage accounts for the admin pages.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -58,6 +60,9 @@ enum AdminCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::WidgetSize) = cli.command {
+        return widget_size();
+    }
     let config =
         Config::load(&cli.config).with_context(|| format!("loading {}", cli.config.display()))?;
     telemetry::init_logging(&config.log);
@@ -69,6 +74,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(engine = db.engine(), "migrations applied");
             Ok(())
         }
+        Command::WidgetSize => widget_size(),
         Command::Admin(AdminCommand::Add {
             name,
             password_stdin: _,
@@ -108,4 +114,29 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "replybox listening on http://{listen}"
     );
     app::serve(state, listener, app::shutdown_signal()).await
+}
+
+/// The widget's loader, script and style together must stay within this many bytes gzipped.
+const WIDGET_BUDGET: usize = 12_000;
+
+fn widget_size() -> anyhow::Result<()> {
+    println!(
+        "{:<10} {:>8} {:>8} {:>8}",
+        "file", "source", "served", "gzip-9"
+    );
+    let mut total = (0, 0, 0);
+    for (name, source, served, gzipped) in replybox::assets::widget_sizes() {
+        println!("{name:<10} {source:>8} {served:>8} {gzipped:>8}");
+        total = (total.0 + source, total.1 + served, total.2 + gzipped);
+    }
+    println!(
+        "{:<10} {:>8} {:>8} {:>8}  (budget {WIDGET_BUDGET})",
+        "total", total.0, total.1, total.2
+    );
+    anyhow::ensure!(
+        total.2 <= WIDGET_BUDGET,
+        "the widget is {} bytes over its budget",
+        total.2 - WIDGET_BUDGET
+    );
+    Ok(())
 }
