@@ -79,6 +79,12 @@ pub struct SmtpConfig {
     /// Seconds before a connection attempt gives up.
     #[serde(default = "smtp_timeout")]
     pub timeout_secs: u64,
+    /// Days a one-click moderation link in a mail keeps working.
+    #[serde(default = "link_days")]
+    pub link_days: u64,
+    /// Reply notifications one address may receive per hour (past it, they are skipped).
+    #[serde(default = "notifications_per_hour")]
+    pub notifications_per_hour: i64,
 }
 
 /// How the SMTP connection is protected.
@@ -100,6 +106,14 @@ fn smtp_port() -> u16 {
 
 fn smtp_timeout() -> u64 {
     10
+}
+
+fn link_days() -> u64 {
+    7
+}
+
+fn notifications_per_hour() -> i64 {
+    20
 }
 
 /// `[server]`

@@ -18,8 +18,6 @@ use crate::store::mail::{EventRow, FanOut, NewActionLink, NewSubscription};
 use crate::store::moderation::QueueRow;
 use crate::store::{self};
 
-/// How long a one-click moderation link works.
-pub const ACTION_LINK_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 /// How long a verification link works.
 pub const VERIFICATION_LIFETIME_MS: i64 = 24 * 60 * 60 * 1000;
 /// Verification mails one address may get per hour (no mail-bombing someone via the form).
@@ -96,6 +94,12 @@ async fn fan_out(
     per_requester: &DefaultKeyedRateLimiter<String>,
 ) -> anyhow::Result<FanOut> {
     let mut out = FanOut::default();
+    let (link_days, per_hour) = state
+        .config
+        .smtp
+        .as_ref()
+        .map(|smtp| (smtp.link_days, smtp.notifications_per_hour))
+        .unwrap_or((7, 20));
     let Some(comment) = store::moderation::find(&state.db, event.comment_id).await? else {
         return Ok(out);
     };
@@ -114,7 +118,7 @@ async fn fan_out(
                 let mut buttons = Vec::new();
                 for (action, label) in ALERT_ACTIONS {
                     let id = Credential::generate().token;
-                    let expires_at = now + ACTION_LINK_LIFETIME_MS;
+                    let expires_at = now + link_days as i64 * 24 * 60 * 60 * 1000;
                     let signature = link_signature(state, &id, comment.id, action);
                     buttons.push(ActionButton {
                         label,
@@ -151,6 +155,15 @@ async fn fan_out(
         )
         .await?
         {
+            // A busy page must not flood anyone: past the hourly cap, a notification is skipped.
+            let hour_ago = now - 60 * 60 * 1000;
+            if store::mail::recent_mail_to(&state.db, "reply_notification", &email, hour_ago)
+                .await?
+                >= per_hour
+            {
+                tracing::info!("notification skipped: the recipient's hourly cap is reached");
+                continue;
+            }
             let unsubscribe = format!("{base}/mail/unsubscribe/{token}");
             out.mails.push(compose::reply_notification(
                 &email,

@@ -226,3 +226,24 @@ async fn threads_close_by_themselves_after_the_configured_days(engine: Engine) {
     );
     app.stop().await;
 }
+
+on_both_engines!(a_verified_guest_with_an_approved_comment_is_known_to_first_time_moderation);
+
+async fn a_verified_guest_with_an_approved_comment_is_known_to_first_time_moderation(
+    engine: Engine,
+) {
+    let app = app(engine).await;
+    let first = post_and_inspect(&app, guest("first", "/v/", "my first comment")).await;
+    assert_eq!(first.1.as_deref(), Some("pending"));
+    app.execute("UPDATE comments SET status = 'approved'").await;
+    // An approved comment alone is not enough: anyone can type ada@example.org.
+    let unverified = post_and_inspect(&app, guest("first", "/v/", "typed address only")).await;
+    assert_eq!(unverified.1.as_deref(), Some("pending"));
+    // Once the address is verified (by a link mailed to it), Ada is known.
+    app.execute("INSERT INTO verified_emails (email, verified_at) VALUES ('ada@example.org', 0)")
+        .await;
+    let verified =
+        post_and_inspect(&app, guest("first", "/v/", "now with a verified address")).await;
+    assert_eq!(verified.1.as_deref(), Some("approved"));
+    app.stop().await;
+}
