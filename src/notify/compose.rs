@@ -68,7 +68,7 @@ pub fn moderator_alert(
         text.push_str(&format!("{}: {}\n", button.label, button.url));
     }
     text.push_str(
-        "\nEach link opens a page where you confirm; links work once and expire in a week.\n",
+        "\nEach link opens a page where you confirm; each works once, for a limited time.\n",
     );
     let mut html = format!(
         "<p><strong>{}</strong> wrote on <a href=\"{}\">{}</a></p>{}{}<p>",
@@ -89,7 +89,7 @@ pub fn moderator_alert(
             escape(button.label)
         ));
     }
-    html.push_str("</p><p style=\"color:#646970\">Each link opens a page where you confirm; links work once and expire in a week.</p>");
+    html.push_str("</p><p style=\"color:#646970\">Each link opens a page where you confirm; each works once, for a limited time.</p>");
     NewMail {
         kind: "moderator_alert",
         recipient: recipient.into(),

@@ -93,7 +93,7 @@ async fn checked_link(state: &AppState, link: &str) -> Result<(String, ActionLin
         return Err(page(
             StatusCode::GONE,
             "This link has expired",
-            "<p>Links in moderator mails work for a week. Open the admin pages instead.</p>",
+            "<p>Links in moderator mails work for a limited time. Open the admin pages instead.</p>",
         ));
     }
     Ok((id.to_string(), row))
