@@ -151,7 +151,7 @@ const root = document.documentElement;
 root.lang = LANG;
 root.dataset.theme = /^(light|dark)$/.test(Q.get('theme')) ? Q.get('theme') : 'auto';
 
-// The embedding page's origin, for height messages. Must be a real origin: never "*".
+// The embedding page's origin, for messages to and from it. Must be a real origin: never "*".
 let PARENT = null;
 try {
   const o = Q.get('origin');
@@ -234,12 +234,6 @@ if (window.ResizeObserver) {
   ro.observe(root);
   ro.observe(document.body);
 }
-
-// Messages: only from replybox's own origin (the sign-in popup will send its one-time code).
-window.addEventListener('message', (e) => {
-  if (e.origin !== location.origin) return;
-  // Sign-in hand-over arrives here in a later change.
-});
 
 // ---- State
 const app = $('replybox');
@@ -380,23 +374,51 @@ function check(key, label) {
 const pname = (id) => site.providers.find((p) => p.id === id)?.name || id;
 let popup;
 
-function signIn(p) {
+const CLAIM = 'replybox.claim';
+const hex = (bytes) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+
+async function signIn(p) {
   const i = p.instance && prompt(t('instance'));
   if (p.instance && !i) return;
-  popup = open(new URL(`../auth/${p.id}/start?site=${encodeURIComponent(P.site)}${i ? '&instance=' + encodeURIComponent(i) : ''}`, location.href), 'rbsignin', 'popup,width=520,height=640');
-  if (!popup) setStatus(t('popupBlocked'), true);
+  const url = new URL(`../auth/${p.id}/start?site=${encodeURIComponent(P.site)}${i ? '&instance=' + encodeURIComponent(i) : ''}`, location.href);
+  popup = open(url, 'rbsignin', 'popup,width=520,height=640');
+  if (popup) return;
+  // Pop-up blocked: the whole page goes to the sign-in and comes back with the code in its
+  // address (#replybox-code=…), where the blog's scripts can see it. So the code is bound to a
+  // secret that stays in this frame's storage: replybox gets only its SHA-256 (the claim) now,
+  // and the exchange wants the secret itself. Without storage there is no fallback.
+  const secret = hex(crypto.getRandomValues(new Uint8Array(32)));
+  save(CLAIM, secret);
+  if (!PARENT || load(CLAIM) !== secret) return setStatus(t('popupBlocked'), true);
+  url.searchParams.set('claim', hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))));
+  // The loader navigates the top page (and adds the return address, the page it runs in).
+  window.parent.postMessage({ type: 'replybox:navigate', url: url.href }, PARENT);
 }
 
-addEventListener('message', async (e) => {
-  const d = e.data;
-  if (e.origin !== location.origin || !popup || e.source !== popup || d?.replybox !== 'sign-in') return;
-  popup = null;
-  const j = d.code && (await api('POST', '../auth/exchange', { code: d.code }).catch(() => ({}))).j;
+// Trades a one-time code for this frame's credential; `error` is what to say if that fails.
+async function exchange(body, error) {
+  const j = body.code && (await api('POST', '../auth/exchange', body).catch(() => ({}))).j;
   // Any other failure reads as 'generic'.
-  if (!j?.credential) return setStatus(t(d.error), true);
+  if (!j?.credential) return setStatus(t(error), true);
   save(CRED, j.credential);
   viewer = j.viewer;
   rebuild();
+}
+
+addEventListener('message', (e) => {
+  const d = e.data;
+  // From our popup: the code, or why the sign-in failed.
+  if (e.origin === location.origin && popup && e.source === popup && d?.replybox === 'sign-in') {
+    popup = null;
+    exchange({ code: d.code }, d.error);
+  }
+  // From the loader, back from a full-page sign-in: the code, exchanged with our secret. A
+  // secret is used once, whatever the outcome; without one the code is not ours to try.
+  if (e.origin === PARENT && e.source === window.parent && d?.type === 'replybox:code' && typeof d.code === 'string') {
+    const claim = load(CLAIM);
+    save(CLAIM, null);
+    if (claim) exchange({ code: d.code, claim });
+  }
 });
 
 async function logOut() {
@@ -538,6 +560,8 @@ async function start() {
   } else {
     buildForm();
     app.append(respond);
+    // Now a code from a full-page sign-in can be taken (the loader holds it until this).
+    if (PARENT) window.parent.postMessage({ type: 'replybox:ready' }, PARENT);
   }
   reportHeight();
   // Keep "3 minutes ago" honest while the page stays open.

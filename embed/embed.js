@@ -12,10 +12,20 @@
       if (/\/embed\.js([?#]|$)/.test(all[i].src)) me = all[i];
     }
   }
+  // Back from a full-page sign-in (taken when the reader's browser blocked the pop-up): replybox
+  // sent this page here with #replybox-code=…. Out of the address bar with it at once, before
+  // analytics scripts that run later read it and before anyone bookmarks or shares the link. The
+  // code alone is useless: the exchange also wants a secret that only our iframe's storage holds.
+  var code = /^#replybox-code=([\w-]{1,128})$/.exec(location.hash);
+  if (location.hash.indexOf('replybox-code=') >= 0) {
+    history.replaceState(history.state, '', location.href.split('#')[0]);
+  }
+  code = code && code[1];
   if (!me) return;
   var src = new URL(me.src, location.href);
   var origin = src.origin;
-  var base = origin + src.pathname.replace(/\/embed\.js$/, '');
+  var prefix = src.pathname.replace(/\/embed\.js$/, '');
+  var base = origin + prefix;
   var ds = me.dataset;
   var site = ds.site;
   if (!site) {
@@ -66,9 +76,26 @@
     // No sandbox: the thread needs its own (partitioned) storage and sign-in popups.
     window.addEventListener('message', function (e) {
       if (e.origin !== origin || e.source !== f.contentWindow) return;
-      var m = e.data;
-      if (m && m.type === 'replybox:height' && typeof m.height === 'number' && m.height >= 0) {
+      var m = e.data || {};
+      if (m.type === 'replybox:height' && typeof m.height === 'number' && m.height >= 0) {
         st.height = Math.ceil(Math.min(m.height, 1e6)) + 'px';
+      }
+      // The frame says when its listener is up (a message sent earlier would be lost); the
+      // code goes to replybox's origin only, and once.
+      if (m.type === 'replybox:ready' && code) {
+        f.contentWindow.postMessage({ type: 'replybox:code', code: code }, origin);
+        code = null;
+      }
+      // Pop-up blocked: the frame asks us to take the whole page to the sign-in. A frame on
+      // another site may not navigate the top page without a user gesture, this page may. Only
+      // to replybox's own sign-in pages; the return address is this page, which the frame does
+      // not know exactly (replybox refuses any address not on one of the site's origins).
+      if (m.type === 'replybox:navigate' && typeof m.url === 'string') {
+        var u = new URL(m.url, base);
+        if (u.origin === origin && u.pathname.indexOf(prefix + '/auth/') === 0) {
+          u.searchParams.set('return', location.href.split('#')[0]);
+          location.href = u.href;
+        }
       }
     });
     if (box) box.appendChild(f);

@@ -1,13 +1,14 @@
 // Sign-in stories in a real Chromium, with third-party cookies blocked and allowed: a reader on
 // a blog (127.0.0.1) signs in through the popup against a real OpenID Connect provider
-// (tests/oidc), posts, reloads and is still signed in, then logs out.
+// (tests/oidc), posts, reloads and is still signed in, then logs out; and, with pop-ups blocked,
+// signs in by taking the whole page to the provider and back.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
-import { MODES, REPO, ARTIFACTS, freePort, startReplybox, startBlog, openBrowser, widget } from './harness.mjs';
+import { MODES, REPO, ARTIFACTS, freePort, startReplybox, startBlog, openBrowser, widget, until } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 let env;
@@ -126,6 +127,62 @@ describe('sign-in in Chromium', () => {
       } finally {
         await fsp.mkdir(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: path.join(ARTIFACTS, `sign-in-${mode}-end.png`) }).catch(() => {});
+        await b.close();
+      }
+    });
+  }
+
+  for (const mode of Object.keys(MODES)) {
+    test(`third-party cookies ${mode}: pop-ups blocked, sign in with the whole page and come back`, T, async () => {
+      const b = await openBrowser(env, mode);
+      const { page } = b;
+      const requests = [];
+      page.on('request', (r) => requests.push(r.url()));
+      // Every address the top page shows, same-document changes (replaceState) included; the
+      // redirects on the way (start, provider, callback) are in `requests`.
+      const visited = [];
+      page.on('framenavigated', (fr) => { if (fr === page.mainFrame()) visited.push(fr.url()); });
+      const post = `${env.blog.origin}/post/full-page-${mode}?site=open&title=Redirected`;
+      try {
+        await page.goto(post);
+        let f = await widget(page);
+        await f.evaluate(() => { window.open = () => null; });
+        await f.click('button.rb-provider[data-provider=corp]');
+
+        const back = await until(() => visited.find((u) => u.includes('#replybox-code=')), 20_000, 'the return to the post');
+        assert.ok(back.startsWith(`${post}#replybox-code=`), back);
+        const start = new URL(requests.find((u) => u.startsWith(`${env.rb.origin}/auth/corp/start?`)));
+        assert.equal(start.searchParams.get('return'), post);
+        assert.match(start.searchParams.get('claim'), /^[0-9a-f]{64}$/);
+
+        f = await widget(page);
+        await f.waitForSelector('.rb-out');
+        assert.equal(await f.textContent('.rb-intro'), 'You are commenting as Ada Lovelace (Corp). · Log out');
+        // The code left the address bar at once, and no request (analytics would be one) carried it.
+        assert.equal(page.url(), post);
+        assert.equal(await page.evaluate(() => location.href), post);
+        const code = back.split('#replybox-code=')[1];
+        assert.deepEqual(requests.filter((u) => u.includes(code)), []);
+        assert.equal(await f.evaluate(() => localStorage.getItem('replybox.claim')), null, 'the secret is used up');
+        assert.ok(await f.evaluate(() => localStorage.getItem('replybox.credential')));
+
+        await f.fill('#rb-body', 'Hello, from a page that came back.');
+        await f.click('button[type=submit]');
+        await f.waitForSelector('.rb-c .rb-via');
+        assert.equal(await f.textContent('.rb-c .rb-name'), 'Ada Lovelace');
+        assert.equal(await f.textContent('.rb-c .rb-via'), ' (Corp)');
+        assert.equal(await f.textContent('#rb-status'), 'Your comment was posted.');
+
+        await page.reload();
+        f = await widget(page);
+        await f.waitForSelector('.rb-out');
+        assert.ok(await f.$('.rb-c .rb-mine'), 'still signed in after a reload');
+
+        assert.deepEqual(b.dialogs, []);
+        assert.deepEqual(b.problems, []);
+      } finally {
+        await fsp.mkdir(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(ARTIFACTS, `sign-in-full-page-${mode}.png`) }).catch(() => {});
         await b.close();
       }
     });
