@@ -3,7 +3,7 @@
 
 use axum::extract::Path;
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::error::AppError;
 
@@ -13,21 +13,41 @@ pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
     if key.len() < 8 || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
     }
-    let mut response = identicon(key).into_response();
+    Ok(image(
+        identicon(key).into_bytes(),
+        "image/svg+xml",
+        IMMUTABLE,
+    ))
+}
+
+/// Cache policy for a picture whose URL changes when it does.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// A picture response: its type, how long to keep it, and a CSP that stops an SVG (or anything
+/// mislabelled) from running script when opened directly.
+pub fn image(
+    body: impl Into<axum::body::Body>,
+    content_type: &str,
+    cache_control: &'static str,
+) -> Response {
+    let mut response = Response::new(body.into());
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("image/svg+xml"),
-    );
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
+        HeaderValue::from_static(cache_control),
     );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'"),
     );
-    Ok(response)
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 /// Draws the identicon for a hex key (at least 8 hex digits).

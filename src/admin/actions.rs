@@ -10,6 +10,8 @@ use super::guard::{AdminForm, Moderator};
 use crate::app::AppState;
 use crate::moderation::Status;
 use crate::store;
+use crate::store::moderation::{Event, QueueRow};
+use crate::store::site_rules::NewBan;
 
 /// What a moderator can do to a comment from a queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +111,77 @@ pub async fn apply(
     }
     state.caches.page_changed(&comment.site, &comment.uri);
     state.mail_wake.wake();
+    Ok(())
+}
+
+/// Whom and how to ban, as the moderator chose.
+#[derive(Debug, Clone, Copy)]
+pub struct BanChoice<'a> {
+    /// `user`, `reader`, `email` or `ip`.
+    pub kind: &'a str,
+    /// On every site (admins only) rather than the comment's.
+    pub everywhere: bool,
+    /// For this many days; 0 for good.
+    pub days: i64,
+    /// And mark the comment as spam.
+    pub and_spam: bool,
+}
+
+/// Bans the author of a comment, records it in the audit log and, if asked, marks the comment
+/// as spam. Used from a card and from a moderator's mail.
+pub async fn ban_author(
+    state: &AppState,
+    comment: &QueueRow,
+    choice: BanChoice<'_>,
+    actor: &str,
+    allowed: impl Fn(&str) -> bool,
+) -> Result<(), AdminError> {
+    let kind = choice.kind;
+    let value = match kind {
+        "user" => comment.user_id.map(|id| id.to_string()),
+        "reader" => comment.reader_id.map(|id| id.to_string()),
+        "email" => comment.author_email.as_deref().map(str::to_lowercase),
+        "ip" => comment.ip_hash.clone(),
+        _ => return Err(AdminError::BadRequest("Choose what to ban.".into())),
+    }
+    .ok_or_else(|| AdminError::BadRequest(format!("This comment has no {kind} to ban.")))?;
+    let now = store::now_ms();
+    let note = format!("{} (comment #{})", comment.author_name, comment.id);
+    let new = NewBan {
+        site: (!choice.everywhere).then_some(comment.site.as_str()),
+        kind,
+        value: &value,
+        note: Some(&note),
+        created_by: actor,
+        expires_at: (choice.days > 0).then(|| now + choice.days * 24 * 60 * 60 * 1000),
+    };
+    store::site_rules::ban(&state.db, &new, now).await?;
+    let detail = format!(
+        "{kind} ban{}{}",
+        if choice.everywhere {
+            " on every site"
+        } else {
+            ""
+        },
+        if choice.days > 0 {
+            format!(" for {} days", choice.days)
+        } else {
+            " for good".into()
+        }
+    );
+    let event = Event {
+        site: &comment.site,
+        comment_id: Some(comment.id),
+        actor,
+        action: "ban",
+        before: None,
+        after: None,
+        detail: Some(detail),
+    };
+    store::moderation::record(&state.db, &event, now).await?;
+    if choice.and_spam {
+        apply(state, comment.id, Action::Spam, actor, allowed).await?;
+    }
     Ok(())
 }
 

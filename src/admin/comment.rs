@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 
+use super::actions::{self, BanChoice};
 use super::card::Card;
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
@@ -12,7 +13,7 @@ use crate::moderation::Status;
 use crate::render;
 use crate::store::moderation::{Event, QueueRow};
 use crate::store::new_comment::{NewComment, NewReader};
-use crate::store::{self, site_rules::NewBan};
+use crate::store::{self};
 
 #[derive(Template)]
 #[template(path = "admin/comment.html")]
@@ -140,15 +141,6 @@ pub async fn ban(
 ) -> Result<Redirect, AdminError> {
     let row = load(&state, &form.moderator, id).await?;
     let me = &form.moderator;
-    let kind = form.get("kind").unwrap_or("ip");
-    let value = match kind {
-        "user" => row.user_id.map(|id| id.to_string()),
-        "reader" => row.reader_id.map(|id| id.to_string()),
-        "email" => row.author_email.as_deref().map(str::to_lowercase),
-        "ip" => row.ip_hash.clone(),
-        _ => return Err(AdminError::BadRequest("Choose what to ban.".into())),
-    }
-    .ok_or_else(|| AdminError::BadRequest(format!("This comment has no {kind} to ban.")))?;
     let days: i64 = form
         .text("days")
         .unwrap_or("0")
@@ -160,45 +152,15 @@ pub async fn ban(
             "Only admins ban on every site.".into(),
         ));
     }
-    let now = store::now_ms();
-    let note = format!("{} (comment #{id})", row.author_name);
-    let new = NewBan {
-        site: (!everywhere).then_some(row.site.as_str()),
-        kind,
-        value: &value,
-        note: Some(&note),
-        created_by: &me.actor(),
-        expires_at: (days > 0).then(|| now + days * 24 * 60 * 60 * 1000),
+    let choice = BanChoice {
+        kind: form.get("kind").unwrap_or("ip"),
+        everywhere,
+        days,
+        and_spam: form.get("and_spam").is_some(),
     };
-    store::site_rules::ban(&state.db, &new, now).await?;
-    let detail = format!(
-        "{kind} ban{}{}",
-        if everywhere { " on every site" } else { "" },
-        if days > 0 {
-            format!(" for {days} days")
-        } else {
-            " for good".into()
-        }
-    );
-    let event = Event {
-        site: &row.site,
-        comment_id: Some(id),
-        actor: &me.actor(),
-        action: "ban",
-        before: None,
-        after: None,
-        detail: Some(detail),
-    };
-    store::moderation::record(&state.db, &event, now).await?;
-    if form.get("and_spam").is_some() {
-        super::actions::apply(
-            &state,
-            id,
-            super::actions::Action::Spam,
-            &me.actor(),
-            |site| me.may_moderate(site),
-        )
-        .await?;
-    }
-    Ok(Redirect::to(&super::actions::back_to(form.get("back"))))
+    actions::ban_author(&state, &row, choice, &me.actor(), |site| {
+        me.may_moderate(site)
+    })
+    .await?;
+    Ok(Redirect::to(&actions::back_to(form.get("back"))))
 }

@@ -3,8 +3,7 @@
 //! provider's image host. Only raster images are kept (an SVG could carry script).
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
@@ -62,18 +61,9 @@ pub async fn serve(
     let (content_type, bytes) = store::users::avatar(&state.db, &key)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&content_type) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'"),
-    );
-    Ok(response)
+    Ok(crate::avatar::image(
+        bytes,
+        &content_type,
+        crate::avatar::IMMUTABLE,
+    ))
 }

@@ -3,8 +3,7 @@
 //! in the provider's colour with its initial, as data.
 
 use axum::extract::Path;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::error::AppError;
 
@@ -37,19 +36,9 @@ pub async fn serve(Path(file): Path<String>) -> Result<Response, AppError> {
          <text x=\"12\" y=\"12\" dy=\".35em\" text-anchor=\"middle\" fill=\"#fff\" \
          font-family=\"system-ui,sans-serif\" font-weight=\"700\" font-size=\"{size}\">{mark}</text></svg>"
     );
-    let mut response = svg.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("image/svg+xml"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'"),
-    );
-    Ok(response)
+    Ok(crate::avatar::image(
+        svg,
+        "image/svg+xml",
+        "public, max-age=86400",
+    ))
 }

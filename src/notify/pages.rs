@@ -10,14 +10,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
 use super::worker::{ALERT_ACTIONS, link_signature, page_url};
-use crate::admin::actions::{self, Action};
+use crate::admin::actions::{self, Action, BanChoice};
 use crate::admin::error::escape;
 use crate::app::AppState;
 use crate::auth::credential::hash_token;
 use crate::fingerprint::constant_time_eq;
 use crate::store::mail::ActionLinkRow;
-use crate::store::moderation::Event;
-use crate::store::site_rules::NewBan;
 use crate::store::{self};
 
 /// The `/mail` routes.
@@ -152,7 +150,7 @@ pub async fn take_action(State(state): State<AppState>, Path(link): Path<String>
     }
     let actor = format!("email:{}", row.recipient);
     let done = match row.action.as_str() {
-        "ban" => ban_author(&state, row.comment_id, &actor, now).await,
+        "ban" => ban_author(&state, row.comment_id, &actor).await,
         word => {
             let action = match word {
                 "approve" => Action::Approve,
@@ -179,43 +177,25 @@ pub async fn take_action(State(state): State<AppState>, Path(link): Path<String>
     }
 }
 
-/// Bans a comment's author on its site (by email if they gave one, else by address) and marks
-/// the comment as spam.
-async fn ban_author(state: &AppState, comment_id: i64, actor: &str, now: i64) -> Result<(), ()> {
+/// Bans a comment's author on its site for good (by email if they gave one, else by address)
+/// and marks the comment as spam.
+async fn ban_author(state: &AppState, comment_id: i64, actor: &str) -> Result<(), ()> {
     let comment = store::moderation::find(&state.db, comment_id)
         .await
         .map_err(|_| ())?
         .ok_or(())?;
-    let (kind, value) = match (&comment.author_email, &comment.ip_hash) {
-        (Some(email), _) => ("email", email.to_lowercase()),
-        (None, Some(ip)) => ("ip", ip.clone()),
-        (None, None) => return Err(()),
+    let kind = if comment.author_email.is_some() {
+        "email"
+    } else {
+        "ip"
     };
-    let note = format!("{} (comment #{comment_id}, by email)", comment.author_name);
-    let ban = NewBan {
-        site: Some(&comment.site),
+    let choice = BanChoice {
         kind,
-        value: &value,
-        note: Some(&note),
-        created_by: actor,
-        expires_at: None,
+        everywhere: false,
+        days: 0,
+        and_spam: true,
     };
-    store::site_rules::ban(&state.db, &ban, now)
-        .await
-        .map_err(|_| ())?;
-    let event = Event {
-        site: &comment.site,
-        comment_id: Some(comment_id),
-        actor,
-        action: "ban",
-        before: None,
-        after: None,
-        detail: Some(format!("{kind} ban for good")),
-    };
-    store::moderation::record(&state.db, &event, now)
-        .await
-        .map_err(|_| ())?;
-    actions::apply(state, comment_id, Action::Spam, actor, |_| true)
+    actions::ban_author(state, &comment, choice, actor, |_| true)
         .await
         .map_err(|_| ())
 }
