@@ -1,6 +1,7 @@
 //! replybox's black-box tests: one binary (every file in tests/ would be another slow link).
 //! Each story runs against SQLite, and against PostgreSQL when `REPLYBOX_TEST_POSTGRES_URL` is set.
 
+mod smtp;
 mod support;
 
 mod admin;
