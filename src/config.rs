@@ -160,6 +160,11 @@ pub struct LimitsConfig {
     pub writes_per_minute: u32,
     /// Comments a client may post in a burst.
     pub write_burst: u32,
+    /// Sign-in starts and code exchanges a client may make per minute (each start writes a
+    /// session row).
+    pub sign_ins_per_minute: u32,
+    /// Sign-in starts and code exchanges a client may make in a burst.
+    pub sign_in_burst: u32,
     /// Longest comment body, in characters of markdown.
     pub max_comment_chars: usize,
 }
@@ -342,6 +347,8 @@ impl Default for LimitsConfig {
             read_burst: 120,
             writes_per_minute: 5,
             write_burst: 3,
+            sign_ins_per_minute: 10,
+            sign_in_burst: 20,
             max_comment_chars: 10_000,
         }
     }
@@ -418,7 +425,9 @@ impl Config {
             bail!("server.public_url must be an http(s) URL");
         }
         if self.limits.enabled
-            && (self.limits.reads_per_minute == 0 || self.limits.writes_per_minute == 0)
+            && (self.limits.reads_per_minute == 0
+                || self.limits.writes_per_minute == 0
+                || self.limits.sign_ins_per_minute == 0)
         {
             bail!(
                 "rate limits must be at least 1 per minute (set limits.enabled = false to turn them off)"
