@@ -236,6 +236,10 @@ pub struct SiteConfig {
     /// Guests must verify their email address before their comments are accepted.
     #[serde(default)]
     pub verify_guests: bool,
+    /// Sign-in identities that moderate this site, as `provider:subject` (`github:12345`): the
+    /// provider id of `[auth.providers.*]` and the account's id there.
+    #[serde(default)]
+    pub moderators: Vec<String>,
 }
 
 /// Which new comments send moderators a mail.
@@ -412,6 +416,17 @@ impl Config {
                     site.id
                 );
             }
+            for moderator in &site.moderators {
+                if !moderator
+                    .split_once(':')
+                    .is_some_and(|(provider, subject)| !provider.is_empty() && !subject.is_empty())
+                {
+                    bail!(
+                        "site {:?}: moderator {moderator:?} must be provider:subject, like github:12345",
+                        site.id
+                    );
+                }
+            }
             for origin in &site.origins {
                 normalize_origin(origin).with_context(|| {
                     format!(
@@ -478,4 +493,23 @@ fn secrets_from_files() -> anyhow::Result<serde_json::Value> {
         node.insert(last, serde_json::Value::String(value));
     }
     Ok(serde_json::Value::Object(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_moderators_are_provider_and_subject() {
+        let site = |moderators: &str| {
+            Config::from_toml(&format!(
+                "[[sites]]\nid = \"blog\"\nname = \"Blog\"\nmoderators = {moderators}"
+            ))
+        };
+        let config = site("[\"github:12345\", \"corp:a:b\"]").expect("valid");
+        assert_eq!(config.sites[0].moderators, ["github:12345", "corp:a:b"]);
+        for bad in ["[\"12345\"]", "[\":12345\"]", "[\"github:\"]"] {
+            assert!(site(bad).is_err(), "{bad}");
+        }
+    }
 }

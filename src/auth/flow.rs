@@ -307,7 +307,7 @@ pub async fn exchange(
         now + credential::LIFETIME_MS,
     )
     .await?;
-    let viewer = super::viewer_of(&state, reader_id).await?;
+    let viewer = super::viewer_of(&state, reader_id, None).await?;
     Ok(axum::Json(
         json!({"credential": credential.token, "viewer": viewer}),
     ))

@@ -201,6 +201,7 @@ id = "corp-only"
 name = "Corp only"
 origins = ["http://blog.test"]
 providers = ["corp"]
+moderators = ["corp:ada", "github:ada"]
 "#,
             db = db.url,
             sign_ins = setup.sign_ins_per_minute,
