@@ -160,6 +160,11 @@ pub struct LimitsConfig {
     pub writes_per_minute: u32,
     /// Comments a client may post in a burst.
     pub write_burst: u32,
+    /// Sign-in starts and code exchanges a client may make per minute (each start writes a
+    /// session row).
+    pub sign_ins_per_minute: u32,
+    /// Sign-in starts and code exchanges a client may make in a burst.
+    pub sign_in_burst: u32,
     /// Longest comment body, in characters of markdown.
     pub max_comment_chars: usize,
 }
@@ -231,6 +236,10 @@ pub struct SiteConfig {
     /// Guests must verify their email address before their comments are accepted.
     #[serde(default)]
     pub verify_guests: bool,
+    /// Sign-in identities that moderate this site, as `provider:subject` (`github:12345`): the
+    /// provider id of `[auth.providers.*]` and the account's id there.
+    #[serde(default)]
+    pub moderators: Vec<String>,
 }
 
 /// Which new comments send moderators a mail.
@@ -342,6 +351,8 @@ impl Default for LimitsConfig {
             read_burst: 120,
             writes_per_minute: 5,
             write_burst: 3,
+            sign_ins_per_minute: 10,
+            sign_in_burst: 20,
             max_comment_chars: 10_000,
         }
     }
@@ -405,6 +416,17 @@ impl Config {
                     site.id
                 );
             }
+            for moderator in &site.moderators {
+                if !moderator
+                    .split_once(':')
+                    .is_some_and(|(provider, subject)| !provider.is_empty() && !subject.is_empty())
+                {
+                    bail!(
+                        "site {:?}: moderator {moderator:?} must be provider:subject, like github:12345",
+                        site.id
+                    );
+                }
+            }
             for origin in &site.origins {
                 normalize_origin(origin).with_context(|| {
                     format!(
@@ -418,7 +440,9 @@ impl Config {
             bail!("server.public_url must be an http(s) URL");
         }
         if self.limits.enabled
-            && (self.limits.reads_per_minute == 0 || self.limits.writes_per_minute == 0)
+            && (self.limits.reads_per_minute == 0
+                || self.limits.writes_per_minute == 0
+                || self.limits.sign_ins_per_minute == 0)
         {
             bail!(
                 "rate limits must be at least 1 per minute (set limits.enabled = false to turn them off)"
@@ -469,4 +493,23 @@ fn secrets_from_files() -> anyhow::Result<serde_json::Value> {
         node.insert(last, serde_json::Value::String(value));
     }
     Ok(serde_json::Value::Object(root))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_moderators_are_provider_and_subject() {
+        let site = |moderators: &str| {
+            Config::from_toml(&format!(
+                "[[sites]]\nid = \"blog\"\nname = \"Blog\"\nmoderators = {moderators}"
+            ))
+        };
+        let config = site("[\"github:12345\", \"corp:a:b\"]").expect("valid");
+        assert_eq!(config.sites[0].moderators, ["github:12345", "corp:a:b"]);
+        for bad in ["[\"12345\"]", "[\":12345\"]", "[\"github:\"]"] {
+            assert!(site(bad).is_err(), "{bad}");
+        }
+    }
 }

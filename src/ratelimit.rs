@@ -1,4 +1,5 @@
-//! Rate limits per client address: a generous one for reads, a tight one per site for comments.
+//! Rate limits per client address: a generous one for reads, a tight one per site for comments,
+//! and one for starting sign-ins and exchanging their codes.
 //!
 //! Keyed governor limiters, checked directly (no tower_governor: its key extractor trusts a forged
 //! `X-Forwarded-For`). The address comes from [`crate::client_ip`]. IPv6 clients are keyed by
@@ -23,6 +24,7 @@ type Limiter = DefaultKeyedRateLimiter<IpAddr>;
 pub struct RateLimits {
     enabled: bool,
     reads: Arc<Limiter>,
+    sign_ins: Arc<Limiter>,
     writes_by_site: Arc<HashMap<String, Limiter>>,
 }
 
@@ -38,6 +40,10 @@ impl RateLimits {
             limits.reads_per_minute,
             limits.read_burst,
         )));
+        let sign_ins = Arc::new(Limiter::dashmap(quota(
+            limits.sign_ins_per_minute,
+            limits.sign_in_burst,
+        )));
         let writes_by_site = config
             .sites
             .iter()
@@ -52,6 +58,7 @@ impl RateLimits {
         Self {
             enabled: limits.enabled,
             reads,
+            sign_ins,
             writes_by_site: Arc::new(writes_by_site),
         }
     }
@@ -62,6 +69,14 @@ impl RateLimits {
             return Ok(());
         }
         check(&self.reads, ip)
+    }
+
+    /// Counts a sign-in start or code exchange by this client.
+    pub fn check_sign_in(&self, ip: IpAddr) -> AppResult<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        check(&self.sign_ins, ip)
     }
 
     /// Counts a new comment by this client on this site.
@@ -78,7 +93,8 @@ impl RateLimits {
     /// Forgets clients whose limits have fully recovered, and returns how many are still tracked.
     pub fn prune(&self) -> usize {
         let mut tracked = 0;
-        for limiter in std::iter::once(self.reads.as_ref()).chain(self.writes_by_site.values()) {
+        let shared = [self.reads.as_ref(), self.sign_ins.as_ref()];
+        for limiter in shared.into_iter().chain(self.writes_by_site.values()) {
             limiter.retain_recent();
             limiter.shrink_to_fit();
             tracked += limiter.len();

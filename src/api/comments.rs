@@ -61,7 +61,7 @@ pub async fn list(
             }),
         },
         comments,
-        viewer: crate::auth::signed_in_viewer(&state, &viewer).await?,
+        viewer: crate::auth::signed_in_viewer(&state, &viewer, Some(&site)).await?,
     };
     let body = Bytes::from(serde_json::to_vec(&page).map_err(anyhow::Error::from)?);
     if anonymous {

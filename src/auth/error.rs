@@ -12,6 +12,8 @@ pub struct SignInError {
     pub status: StatusCode,
     /// What the log gets (never shown to the reader).
     pub detail: String,
+    /// For `rate_limited`: seconds until the client may try again (`Retry-After`).
+    pub retry_after_secs: Option<u64>,
 }
 
 impl SignInError {
@@ -20,6 +22,19 @@ impl SignInError {
             code,
             status,
             detail: detail.into(),
+            retry_after_secs: None,
+        }
+    }
+
+    /// This client started too many sign-ins.
+    pub fn rate_limited(retry_after_secs: u64) -> Self {
+        Self {
+            retry_after_secs: Some(retry_after_secs),
+            ..Self::new(
+                "rate_limited",
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many sign-ins from this address",
+            )
         }
     }
 
@@ -98,6 +113,7 @@ impl SignInError {
             "unknown_site" => "This comment section is not set up correctly (unknown site).",
             "invalid_return" => "The page to return to is not part of this site.",
             "invalid_instance" => "Please enter your Mastodon instance, like mastodon.social.",
+            "rate_limited" => "Too many sign-ins from here. Please wait a minute and try again.",
             _ => "Something went wrong. Please try again.",
         }
     }

@@ -33,6 +33,7 @@ use super::error::SignInError;
 use super::providers::Attempt;
 use super::{avatars, page};
 use crate::app::AppState;
+use crate::client_ip::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, AppQuery};
 use crate::fingerprint::hex;
@@ -71,9 +72,13 @@ pub struct StartQuery {
 pub async fn start(
     State(state): State<AppState>,
     Path(provider_id): Path<String>,
+    ClientIp(ip): ClientIp,
     session: Session,
     AppQuery(query): AppQuery<StartQuery>,
 ) -> Response {
+    if let Err(AppError::RateLimited { retry_after_secs }) = state.limits.check_sign_in(ip) {
+        return page::failed(&state, SignInError::rate_limited(retry_after_secs));
+    }
     match begin(&state, &provider_id, &session, query).await {
         Ok(url) => Redirect::to(url.as_str()).into_response(),
         Err(err) => page::failed(&state, err),
@@ -261,9 +266,11 @@ pub struct ExchangeInput {
 /// own frame calls this (same origin); the code works once, for 60 seconds.
 pub async fn exchange(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     AppJson(input): AppJson<ExchangeInput>,
 ) -> AppResult<axum::Json<Value>> {
+    state.limits.check_sign_in(ip)?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if origin != Some(&*state.public_origin) {
         return Err(AppError::OriginNotAllowed);
@@ -300,7 +307,7 @@ pub async fn exchange(
         now + credential::LIFETIME_MS,
     )
     .await?;
-    let viewer = super::viewer_of(&state, reader_id).await?;
+    let viewer = super::viewer_of(&state, reader_id, None).await?;
     Ok(axum::Json(
         json!({"credential": credential.token, "viewer": viewer}),
     ))

@@ -135,27 +135,50 @@ pub struct ViewerView {
     pub avatar: String,
     /// Provider id.
     pub provider: Option<String>,
-    /// Whether they moderate the site (moderators sign in on the admin pages for now).
+    /// Whether the identity they signed in with is one of the site's `moderators` (always false
+    /// where no site is named).
     pub moderator: bool,
 }
 
-/// The user behind a reader, ready for the API.
-pub async fn viewer_of(state: &AppState, reader_id: i64) -> AppResult<Option<ViewerView>> {
+/// The user behind a reader, ready for the API; `site` decides `moderator`.
+pub async fn viewer_of(
+    state: &AppState,
+    reader_id: i64,
+    site: Option<&Site>,
+) -> AppResult<Option<ViewerView>> {
     let Some(user) = store::users::for_reader(&state.db, reader_id).await? else {
         return Ok(None);
+    };
+    let moderator = match site {
+        Some(site) if !site.config.moderators.is_empty() => {
+            store::users::identities_of_reader(&state.db, reader_id)
+                .await?
+                .iter()
+                .any(|(provider, subject)| {
+                    site.config.moderators.iter().any(|m| {
+                        m.split_once(':')
+                            .is_some_and(|(p, s)| p == provider && s == subject)
+                    })
+                })
+        }
+        _ => false,
     };
     Ok(Some(ViewerView {
         avatar: format!("{}{}", state.public_base(), avatar_path(&user)),
         name: user.name,
         provider: user.provider,
-        moderator: false,
+        moderator,
     }))
 }
 
-/// The signed-in viewer of a request, if any.
-pub async fn signed_in_viewer(state: &AppState, viewer: &Viewer) -> AppResult<Option<ViewerView>> {
+/// The signed-in viewer of a request, if any (`moderator` of `site`).
+pub async fn signed_in_viewer(
+    state: &AppState,
+    viewer: &Viewer,
+    site: Option<&Site>,
+) -> AppResult<Option<ViewerView>> {
     match &viewer.reader {
-        Some(reader) if reader.user_id.is_some() => viewer_of(state, reader.id).await,
+        Some(reader) if reader.user_id.is_some() => viewer_of(state, reader.id, site).await,
         _ => Ok(None),
     }
 }

@@ -31,13 +31,19 @@ pub fn failed(state: &AppState, err: SignInError) -> Response {
     } else {
         tracing::info!(error = %err, "sign-in refused");
     }
-    render(
+    let mut response = render(
         state,
         err.status,
         "Sign-in failed",
         err.message(),
         &format!("data-error=\"{}\"", escape(err.code)),
-    )
+    );
+    if let Some(secs) = err.retry_after_secs {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
 }
 
 fn render(state: &AppState, status: StatusCode, title: &str, text: &str, data: &str) -> Response {

@@ -373,7 +373,7 @@ impl Provider {
                     .set_pkce_verifier(verifier)
                     .request_async(&http)
                     .await
-                    .map_err(|e| SignInError::token(e.to_string()))?;
+                    .map_err(token_error)?;
                 let id_token = token
                     .id_token()
                     .ok_or_else(|| SignInError::id_token("the provider sent no id_token"))?;
@@ -390,7 +390,10 @@ impl Provider {
                         .map_err(|e| SignInError::provider(e.to_string()))?
                         .request_async(&http)
                         .await
-                        .map_err(|e| SignInError::provider(format!("userinfo: {e}")))?;
+                        .map_err(|e| match e {
+                            openidconnect::UserInfoError::Request(e) => SignInError::from(e),
+                            e => SignInError::provider(format!("userinfo: {e}")),
+                        })?;
                     let info = serde_json::to_value(info).map_err(SignInError::internal)?;
                     if let (Value::Object(json), Value::Object(info)) = (&mut json, info) {
                         for (key, value) in info {
@@ -419,7 +422,7 @@ impl Provider {
                     .set_pkce_verifier(verifier)
                     .request_async(&http)
                     .await
-                    .map_err(|e| SignInError::token(e.to_string()))?;
+                    .map_err(token_error)?;
                 let (status, _, body) = providers
                     .outbound
                     .get(&endpoints.userinfo_url, Some(token.access_token().secret()))
@@ -535,6 +538,17 @@ pub fn field_map(fields: [&str; 6]) -> FieldMap {
         url: optional(fields[3]),
         email: optional(fields[4]),
         email_verified: optional(fields[5]),
+    }
+}
+
+/// A failed code exchange: a provider that could not be reached or did not answer in time is
+/// `provider_unavailable`; one that answered and refused (or answered garbage) is a failed sign-in.
+fn token_error<T: oauth2::ErrorResponse + 'static>(
+    err: oauth2::RequestTokenError<OutboundError, T>,
+) -> SignInError {
+    match err {
+        oauth2::RequestTokenError::Request(err) => SignInError::from(err),
+        err => SignInError::token(err.to_string()),
     }
 }
 

@@ -37,6 +37,21 @@ pub async fn for_reader(db: &Db, reader_id: i64) -> sqlx::Result<Option<SignedIn
     })
 }
 
+/// The `(provider, subject)` a reader's credential was issued through: the user's identities at
+/// the credential's provider.
+pub async fn identities_of_reader(db: &Db, reader_id: i64) -> sqlx::Result<Vec<(String, String)>> {
+    on_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT i.provider, i.subject FROM readers r \
+             JOIN identities i ON i.user_id = r.user_id AND i.provider = r.provider \
+             WHERE r.id = $1",
+        )
+        .bind(reader_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
 /// Stores a one-time code (its hash) for a user who just signed in.
 pub async fn store_code(
     db: &Db,

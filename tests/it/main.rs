@@ -15,5 +15,6 @@ mod operations;
 mod rate_limits;
 mod sign_in;
 mod sign_in_attacks;
+mod sign_in_outages;
 mod sign_in_support;
 mod widget_assets;

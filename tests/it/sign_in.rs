@@ -15,6 +15,7 @@ on_both_engines!(
     sites_offer_the_providers_they_list,
     denied_consent_is_a_clear_failure,
     a_brand_new_identity_is_held_where_the_site_asks,
+    a_site_moderator_is_recognised_by_their_identity,
 );
 
 async fn post(world: &World, credential: &str, site: &str, body: &str) -> reqwest::Response {
@@ -257,4 +258,51 @@ async fn a_brand_new_identity_is_held_where_the_site_asks(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(later["comment"]["status"], "approved");
+}
+
+/// `corp-only` lists `corp:ada` (and `github:ada`, which is not GitHub's id for Ada: 1815).
+async fn a_site_moderator_is_recognised_by_their_identity(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let get = |path: &'static str, credential: String| {
+        let url = world.url(path);
+        async move {
+            let response = reqwest::Client::new()
+                .get(url)
+                .bearer_auth(credential)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let (ada, viewer) = world.sign_in("corp", "ada").await;
+    assert_eq!(viewer["moderator"], false, "the exchange names no site");
+    let thread = get("/api/comments?site=corp-only&uri=/x", ada.clone()).await;
+    assert_eq!(thread["viewer"]["moderator"], true);
+    let session = get("/api/session?site=corp-only", ada.clone()).await;
+    assert_eq!(session["viewer"]["moderator"], true);
+    let elsewhere = get("/api/comments?site=open&uri=/x", ada.clone()).await;
+    assert_eq!(elsewhere["viewer"]["moderator"], false);
+    let no_site = get("/api/session", ada.clone()).await;
+    assert_eq!(no_site["viewer"]["moderator"], false);
+
+    let (grace, _) = world.sign_in("corp", "grace").await;
+    let thread = get("/api/comments?site=corp-only&uri=/x", grace.clone()).await;
+    assert_eq!(thread["viewer"]["name"], "Grace Hopper");
+    assert_eq!(thread["viewer"]["moderator"], false);
+
+    // The subject must match at the provider the reader signed in with: Ada on GitHub is 1815.
+    let (ada_on_github, _) = world.sign_in("github", "ada").await;
+    let session = get("/api/session?site=corp-only", ada_on_github).await;
+    assert_eq!(session["viewer"]["provider"], "github");
+    assert_eq!(session["viewer"]["moderator"], false);
+
+    let unknown = reqwest::Client::new()
+        .get(world.url("/api/session?site=nope"))
+        .bearer_auth(&ada)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }

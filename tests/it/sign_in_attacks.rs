@@ -1,9 +1,11 @@
-//! Sign-in attacks that must fail, each against the real provider.
+//! Sign-in attacks that must fail, each against the real provider — or, for id_tokens the real
+//! provider will not mint, against a hostile issuer (tests/oidc/server.mjs, `/rogue/{defect}`):
+//! a malicious or compromised identity provider with its own discovery and signing key.
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::sign_in_support::{World, code_in, error_in, location};
+use crate::sign_in_support::{Setup, World, code_in, error_in, location, rogue_provider};
 use crate::support::{Engine, on_both_engines};
 
 on_both_engines!(
@@ -12,6 +14,11 @@ on_both_engines!(
     a_replayed_authorization_code_is_refused,
     a_replayed_or_expired_exchange_code_is_refused,
     an_id_token_for_another_nonce_is_refused,
+    an_id_token_for_another_audience_is_refused,
+    an_id_token_from_another_issuer_is_refused,
+    an_expired_id_token_is_refused,
+    an_id_token_signed_with_a_key_not_in_the_jwks_is_refused,
+    the_hostile_issuer_signs_in_when_nothing_is_wrong,
     a_return_url_on_a_foreign_origin_is_refused,
     a_full_page_code_needs_the_frames_claim,
     the_exchange_answers_only_replybox_itself,
@@ -254,4 +261,82 @@ async fn the_exchange_answers_only_replybox_itself(engine: Engine) {
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{origin:?}");
     }
     assert_eq!(world.exchange(&code, None).await.status(), StatusCode::OK);
+}
+
+/// replybox trusting the hostile issuer's `defect` as the provider `rogue-{defect}`.
+async fn rogue_world(engine: Engine, defect: &str) -> World {
+    World::start_with(
+        engine,
+        Setup {
+            providers: rogue_provider(defect),
+            ..Setup::default()
+        },
+    )
+    .await
+}
+
+/// Signs in through the hostile issuer's `defect`; returns the callback's status and page.
+async fn through_rogue(world: &World, defect: &str) -> (StatusCode, String) {
+    let browser = world.browser();
+    let to_provider = world
+        .start_sign_in(&browser, &format!("rogue-{defect}"), "mallory")
+        .await;
+    let callback = world.through_provider(&browser, to_provider).await;
+    let page = browser.get(callback).send().await.unwrap();
+    (page.status(), page.text().await.unwrap())
+}
+
+async fn a_defective_id_token_is_refused(engine: Engine, defect: &str) {
+    let world = rogue_world(engine, defect).await;
+    let (status, page) = through_rogue(&world, defect).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{defect}");
+    assert_eq!(
+        error_in(&page).as_deref(),
+        Some("invalid_id_token"),
+        "{defect}"
+    );
+    assert!(code_in(&page).is_none());
+    for table in ["users", "identities", "readers", "sign_in_codes"] {
+        assert_eq!(
+            world.count(&format!("SELECT COUNT(*) FROM {table}")).await,
+            0,
+            "{defect}: {table}"
+        );
+    }
+}
+
+async fn an_id_token_for_another_audience_is_refused(engine: Engine) {
+    a_defective_id_token_is_refused(engine, "aud").await;
+}
+
+async fn an_id_token_from_another_issuer_is_refused(engine: Engine) {
+    a_defective_id_token_is_refused(engine, "iss").await;
+}
+
+async fn an_expired_id_token_is_refused(engine: Engine) {
+    a_defective_id_token_is_refused(engine, "exp").await;
+}
+
+async fn an_id_token_signed_with_a_key_not_in_the_jwks_is_refused(engine: Engine) {
+    a_defective_id_token_is_refused(engine, "sig").await;
+}
+
+/// The control: the hostile issuer's tokens are accepted when nothing is wrong with them, so
+/// the refusals above are about their one defect.
+async fn the_hostile_issuer_signs_in_when_nothing_is_wrong(engine: Engine) {
+    let world = rogue_world(engine, "ok").await;
+    let (status, page) = through_rogue(&world, "ok").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let code = code_in(&page).expect("a code");
+    let response = world.exchange(&code, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["viewer"]["name"], "Mallory");
+    assert_eq!(body["viewer"]["provider"], "rogue-ok");
+    assert_eq!(
+        world
+            .count("SELECT COUNT(*) FROM identities WHERE provider = 'rogue-ok' AND subject = 'mallory-ok'")
+            .await,
+        1
+    );
 }

@@ -72,11 +72,56 @@ impl OidcProvider {
     }
 }
 
+impl OidcProvider {
+    /// Stops the provider: from now on it is down (connections refused).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for OidcProvider {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// How a [`World`] is set up beyond the defaults.
+pub struct Setup {
+    /// Whether the real provider puts the user's claims into the id_token.
+    pub conform_id_token_claims: bool,
+    /// `limits.sign_ins_per_minute` (and the burst).
+    pub sign_ins_per_minute: u32,
+    /// `auth.timeout_secs`.
+    pub timeout_secs: u64,
+    /// More `[auth.providers.*]` tables; `{issuer}` is replaced by the provider's issuer.
+    pub providers: String,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            conform_id_token_claims: false,
+            sign_ins_per_minute: 10_000,
+            timeout_secs: 10,
+            providers: String::new(),
+        }
+    }
+}
+
+/// A provider entry for the hostile issuer's `defect` (see tests/oidc/server.mjs), with the
+/// id `rogue-{defect}`.
+pub fn rogue_provider(defect: &str) -> String {
+    format!(
+        r#"[auth.providers.rogue-{defect}]
+kind = "oidc"
+name = "Rogue {defect}"
+issuer = "{{issuer}}/rogue/{defect}"
+client_id = "replybox-rogue"
+client_secret = "rogue-secret"
+"#
+    )
 }
 
 /// replybox with sign-in configured, and the provider it trusts.
@@ -91,6 +136,18 @@ pub struct World {
 
 impl World {
     pub async fn start(engine: Engine, conform_id_token_claims: bool) -> Self {
+        Self::start_with(
+            engine,
+            Setup {
+                conform_id_token_claims,
+                ..Setup::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn start_with(engine: Engine, setup: Setup) -> Self {
+        let conform_id_token_claims = setup.conform_id_token_claims;
         let db = TestDatabase::create(engine).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -112,8 +169,11 @@ reads_per_minute = 100000
 read_burst = 10000
 writes_per_minute = 10000
 write_burst = 10000
+sign_ins_per_minute = {sign_ins}
+sign_in_burst = {sign_ins}
 [auth]
 allow_private_addresses = true
+timeout_secs = {timeout}
 [auth.providers.corp]
 kind = "oidc"
 name = "Corp"
@@ -126,6 +186,7 @@ token_url = "{issuer}/token"
 userinfo_url = "{issuer}/user"
 client_id = "replybox-github"
 client_secret = "github-secret"
+{providers}
 {SITES}
 [[sites]]
 id = "wary"
@@ -140,8 +201,12 @@ id = "corp-only"
 name = "Corp only"
 origins = ["http://blog.test"]
 providers = ["corp"]
+moderators = ["corp:ada", "github:ada"]
 "#,
             db = db.url,
+            sign_ins = setup.sign_ins_per_minute,
+            timeout = setup.timeout_secs,
+            providers = setup.providers.replace("{issuer}", issuer),
         );
         let config = Config::from_toml(&toml).expect("config");
         let state = AppState::start(config).await.expect("app starts");

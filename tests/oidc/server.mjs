@@ -9,6 +9,18 @@
 // Test-only additions, as TESTING.md describes: a headless interaction route that logs in the
 // user named by `login_hint` and grants consent at once (`login_hint=deny` refuses), a
 // GitHub-shaped `GET /user` for plain-OAuth2 clients, and the users' pictures.
+//
+// And a deliberately hostile issuer, the attacker of the id_token tests: a malicious or
+// compromised identity provider under `/rogue/{defect}`, with its own discovery document and
+// signing key. Its authorize endpoint sends the reader straight back with a code; its token
+// endpoint checks the code and PKCE verifier like a real one, then answers a properly signed
+// id_token whose one defect the prefix names:
+//   ok    nothing wrong (the control: proves the rogue issuer itself works)
+//   aud   issued to another client
+//   iss   claims to come from another issuer
+//   exp   expired an hour ago (and issued two hours ago)
+//   sig   signed with a key that is not in the issuer's JWKS
+//   slow  never answers the token request (a provider that hangs)
 import http from 'node:http';
 import crypto from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -66,7 +78,91 @@ const provider = new Provider(issuer, {
 });
 provider.proxy = false;
 
+const ROGUE_DEFECTS = new Set(['ok', 'aud', 'iss', 'exp', 'sig', 'slow']);
+const rogueKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const strangerKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+const rogueJwk = { ...rogueKey.publicKey.export({ format: 'jwk' }), kid: 'rogue', use: 'sig', alg: 'RS256' };
+const rogueCodes = new Map();
+const base64url = (data) => Buffer.from(data).toString('base64url');
+
+function signJwt(claims, key) {
+  const input = `${base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'rogue' }))}.${base64url(JSON.stringify(claims))}`;
+  return `${input}.${crypto.sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+}
+
+async function readForm(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+async function rogue(ctx, defect, route) {
+  const base = `${issuer}/rogue/${defect}`;
+  if (ctx.method === 'GET' && route === '/.well-known/openid-configuration') {
+    ctx.body = {
+      issuer: base,
+      authorization_endpoint: `${base}/auth`,
+      token_endpoint: `${base}/token`,
+      jwks_uri: `${base}/jwks`,
+      response_types_supported: ['code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      code_challenge_methods_supported: ['S256']
+    };
+  } else if (ctx.method === 'GET' && route === '/jwks') {
+    ctx.body = { keys: [rogueJwk] };
+  } else if (ctx.method === 'GET' && route === '/auth') {
+    const q = ctx.query;
+    const code = crypto.randomBytes(16).toString('hex');
+    rogueCodes.set(code, { clientId: q.client_id, nonce: q.nonce, challenge: q.code_challenge });
+    const back = new URL(q.redirect_uri);
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', q.state);
+    ctx.status = 303;
+    ctx.redirect(back.toString());
+  } else if (ctx.method === 'POST' && route === '/token') {
+    const form = await readForm(ctx.req);
+    const grant = rogueCodes.get(form.get('code'));
+    rogueCodes.delete(form.get('code'));
+    const verifier = form.get('code_verifier') || '';
+    if (!grant || crypto.createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) {
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_grant' };
+      return;
+    }
+    if (defect === 'slow') {
+      await new Promise(() => {});
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: defect === 'iss' ? `${issuer}/rogue/elsewhere` : base,
+      sub: `mallory-${defect}`,
+      aud: defect === 'aud' ? 'another-client' : grant.clientId,
+      iat: defect === 'exp' ? now - 7200 : now,
+      exp: defect === 'exp' ? now - 3600 : now + 300,
+      nonce: grant.nonce,
+      name: 'Mallory'
+    };
+    ctx.set('cache-control', 'no-store');
+    ctx.body = {
+      access_token: crypto.randomBytes(16).toString('hex'),
+      token_type: 'Bearer',
+      expires_in: 300,
+      id_token: signJwt(claims, defect === 'sig' ? strangerKey : rogueKey.privateKey)
+    };
+  } else {
+    ctx.status = 404;
+    ctx.body = { error: 'not_found' };
+  }
+}
+
 provider.use(async (ctx, next) => {
+  const rogueRoute = /^\/rogue\/(\w+)(\/.*)$/.exec(ctx.path);
+  if (rogueRoute && ROGUE_DEFECTS.has(rogueRoute[1])) {
+    await rogue(ctx, rogueRoute[1], rogueRoute[2]);
+    return;
+  }
   if (ctx.method === 'GET' && ctx.path.startsWith('/interaction/')) {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     const { prompt, params } = details;
