@@ -1,10 +1,14 @@
--- wrk: every request posts a new comment (sequential when run with -c1 -t1).
+-- wrk: every request posts a new comment (sequential when run with -c1 -t1). Each run has its
+-- own tag, so a second run never repeats the first one's comments (those would be refused as
+-- duplicates and count as errors).
+math.randomseed(os.time())
+local run = string.format("%d-%d", os.time(), math.random(1, 1000000000))
 local counter = 0
 request = function()
   counter = counter + 1
   local body = string.format(
-    '{"site":"bench","uri":"/write-%d/","parent":null,"body":"Sequential comment number %d with a little **markdown** and a link https://example.com/%d.","author":{"name":"Writer","email":"w@example.org"}}',
-    counter % 50, counter, counter)
+    '{"site":"bench","uri":"/write-%d/","parent":null,"body":"Sequential comment %s/%d with a little **markdown** and a link https://example.com/%d.","author":{"name":"Writer","email":"w@example.org"}}',
+    counter % 50, run, counter, counter)
   return wrk.format("POST", "/api/comments", {["Content-Type"] = "application/json", ["Origin"] = "http://blog.bench"}, body)
 end
 

@@ -90,6 +90,13 @@ pub async fn submit(
     let ip_hash = state.fingerprints.ip_hash(ip);
     let now = store::now_ms();
 
+    let ids = (
+        viewer.user_id(),
+        guest.email.as_deref(),
+        viewer.reader_id(),
+        ip_hash.as_str(),
+    );
+    let dedupe_key = store::standing::dedupe_key(site.id(), uri, ids, &body);
     let author = Author {
         site: site.id(),
         uri,
@@ -97,7 +104,7 @@ pub async fn submit(
         reader_id: viewer.reader_id(),
         email: guest.email.as_deref(),
         ip_hash: &ip_hash,
-        body: &body,
+        dedupe_key: &dedupe_key,
     };
     let standing = store::standing::of(&state.db, &author, now).await?;
     refuse_if_closed(site, &standing, now)?;
@@ -160,6 +167,7 @@ pub async fn submit(
         ip_hash: Some(ip_hash),
         created_at: now,
         moderator: false,
+        dedupe_key: Some(dedupe_key.clone()),
         notify,
         record_event: state.config.smtp.is_some(),
     };

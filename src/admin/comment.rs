@@ -114,6 +114,7 @@ pub async fn reply(
         ip_hash: None,
         created_at: now,
         moderator: true,
+        dedupe_key: None,
         notify: None,
         record_event: state.config.smtp.is_some(),
     };

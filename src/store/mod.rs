@@ -122,9 +122,7 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true)
-                // Read pages through memory mapping rather than a system call per page.
-                .pragma("mmap_size", "268435456");
+                .foreign_keys(true);
             if let Some(dir) = Path::new(options.get_filename()).parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir)

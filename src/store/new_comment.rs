@@ -65,6 +65,8 @@ pub struct NewComment {
     pub moderator: bool,
     /// What the author wants to be told about (`replies`, `page`, comma-separated).
     pub notify: Option<String>,
+    /// Digest that finds a repeat of this comment (`crate::store::standing::dedupe_key`).
+    pub dedupe_key: Option<String>,
     /// Record a `comment_created` event for the mail worker (when mail is on).
     pub record_event: bool,
 }
@@ -89,7 +91,7 @@ pub enum NewReader {
 // $1 site, $2 uri, $3 title, $4 now, $5 parent, $6 existing reader id, $7 new token hash,
 // $8 new credential expiry, $9 user, $10 name, $11 email, $12 url, $13 avatar, $14 provider,
 // $15 body, $16 html, $17 status, $18 reason, $19 ip hash, $20 moderator, $21 notify,
-// $22 record an event.
+// $22 record an event, $23 dedupe key.
 const TOUCH_THREAD: &str = "INSERT INTO threads (site, uri, title, created_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (site, uri) DO UPDATE SET title = excluded.title \
      WHERE threads.title IS NULL AND excluded.title IS NOT NULL";
@@ -100,13 +102,13 @@ const ISSUE_CREDENTIAL: &str =
 static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "INSERT INTO comments (thread_id, parent_id, reader_id, user_id, author_name, author_email, \
-         author_url, author_avatar, author_provider, body, html, status, reason, ip_hash, created_at, moderator, notify) \
+         author_url, author_avatar, author_provider, body, html, status, reason, ip_hash, created_at, moderator, notify, dedupe_key) \
          SELECT CASE WHEN NOT t.locked \
                        AND ($5 IS NULL OR EXISTS (SELECT 1 FROM comments p WHERE p.id = $5 AND p.thread_id = t.id \
                                                   AND p.status IN ('approved', 'pending'))) \
                      THEN t.id END, \
                 $5, COALESCE($6, (SELECT r.id FROM readers r WHERE r.token_hash = $7 AND r.expires_at = $8)), $9, $10, $11, \
-                $12, $13, $14, $15, $16, $17, $18, $19, $4, $20, $21 \
+                $12, $13, $14, $15, $16, $17, $18, $19, $4, $20, $21, $23 \
          FROM threads t \
          WHERE t.site = $1 AND t.uri = $2 \
          RETURNING {COMMENT_COLUMNS}"
@@ -168,6 +170,7 @@ macro_rules! bind_all {
             .bind(new.moderator)
             .bind(&new.notify)
             .bind(new.record_event)
+            .bind(&new.dedupe_key)
     }};
 }
 

@@ -48,8 +48,8 @@ pub struct Author<'a> {
     pub email: Option<&'a str>,
     /// Salted hash of the client address.
     pub ip_hash: &'a str,
-    /// The comment's markdown.
-    pub body: &'a str,
+    /// Digest of page, author and text: the same again is a duplicate (see [`dedupe_key`]).
+    pub dedupe_key: &'a str,
 }
 
 fn sql(aggregate: &str) -> String {
@@ -68,14 +68,35 @@ fn sql(aggregate: &str) -> String {
                 AND EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
                             WHERE t.site = $1 AND LOWER(c.author_email) = $5 AND c.status = 'approved'))) AS known, \
            EXISTS (SELECT 1 FROM verified_emails v WHERE v.email = $5) AS email_verified, \
-           EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
-                   WHERE t.site = $1 AND t.uri = $8 AND c.body = $9 AND c.created_at > $10 \
-                   AND (c.reader_id = $11 OR c.user_id = $7 OR c.author_email = $12)) AS duplicate, \
+           EXISTS (SELECT 1 FROM comments c WHERE c.dedupe_key = $9 AND c.created_at > $10) AS duplicate, \
            (SELECT w.words FROM word_lists w WHERE w.site = $1 AND w.list = 'watched') AS watched, \
            (SELECT w.words FROM word_lists w WHERE w.site = $1 AND w.list = 'blocked') AS blocked, \
            (SELECT t.locked FROM threads t WHERE t.site = $1 AND t.uri = $8) AS thread_locked, \
            (SELECT t.created_at FROM threads t WHERE t.site = $1 AND t.uri = $8) AS thread_created_at"
     )
+}
+
+/// The digest that finds a repeated comment with one index probe: the page, the author (by the
+/// strongest identity they have: account, email, browser credential, else address) and the text.
+pub fn dedupe_key(
+    site: &str,
+    uri: &str,
+    (user_id, email, reader_id, ip_hash): (Option<i64>, Option<&str>, Option<i64>, &str),
+    body: &str,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let who = match (user_id, email, reader_id) {
+        (Some(user), _, _) => format!("u:{user}"),
+        (None, Some(email), _) => format!("e:{}", email.to_lowercase()),
+        (None, None, Some(reader)) => format!("r:{reader}"),
+        (None, None, None) => format!("i:{ip_hash}"),
+    };
+    let mut hasher = Sha256::new();
+    for part in [site, uri, &who, body.trim()] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    crate::fingerprint::hex(&hasher.finalize())
 }
 
 /// How far back a repeated comment counts as a duplicate.
@@ -97,10 +118,8 @@ pub async fn of(db: &Db, author: &Author<'_>, now: i64) -> sqlx::Result<Standing
                 .bind(author.ip_hash)
                 .bind(author.user_id)
                 .bind(author.uri)
-                .bind(author.body)
+                .bind(author.dedupe_key)
                 .bind(now - DUPLICATE_WINDOW_MS)
-                .bind(author.reader_id)
-                .bind(author.email)
         };
     }
     // The one dialect difference: how rows are joined into one string.
