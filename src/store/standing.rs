@@ -126,7 +126,9 @@ pub async fn of(db: &Db, author: &Author<'_>, now: i64) -> sqlx::Result<Standing
     static SQLITE: LazyLock<String> = LazyLock::new(|| sql("group_concat"));
     static POSTGRES: LazyLock<String> = LazyLock::new(|| sql("string_agg"));
     match db {
-        Db::Sqlite(pools) => bound!(&SQLITE).fetch_one(&pools.reads).await,
+        // On the writing connection: it is where the comment goes next, and its page cache is the
+        // one that is always current (a reading connection's is reset by every write).
+        Db::Sqlite(pools) => bound!(&SQLITE).fetch_one(&pools.writes).await,
         Db::Postgres(pool) => bound!(&POSTGRES).fetch_one(pool).await,
     }
 }
