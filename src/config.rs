@@ -16,6 +16,12 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+mod site;
+mod smtp;
+
+pub use site::{GuestEmail, ModerationMode, NotifyOn, SiteConfig};
+pub use smtp::{SmtpConfig, SmtpSecurity};
+
 const ENV_PREFIX: &str = "REPLYBOX_";
 
 /// The top-level sections the environment may override. Other `REPLYBOX_*` variables (such as
@@ -54,66 +60,6 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// Sign-in providers.
     pub auth: crate::auth::config::AuthConfig,
-}
-
-/// `[smtp]`
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpConfig {
-    /// Server name or address.
-    pub host: String,
-    /// Server port.
-    #[serde(default = "smtp_port")]
-    pub port: u16,
-    /// `none`, `starttls` or `tls`.
-    #[serde(default)]
-    pub security: SmtpSecurity,
-    /// Login name, if the server wants one.
-    #[serde(default)]
-    pub username: Option<String>,
-    /// Password (or `REPLYBOX_SMTP__PASSWORD_FILE`).
-    #[serde(default)]
-    pub password: Option<Secret>,
-    /// The sender, e.g. `replybox <comments@example.com>`.
-    pub from: String,
-    /// Seconds before a connection attempt gives up.
-    #[serde(default = "smtp_timeout")]
-    pub timeout_secs: u64,
-    /// Days a one-click moderation link in a mail keeps working.
-    #[serde(default = "link_days")]
-    pub link_days: u64,
-    /// Reply notifications one address may receive per hour (past it, they are skipped).
-    #[serde(default = "notifications_per_hour")]
-    pub notifications_per_hour: i64,
-}
-
-/// How the SMTP connection is protected.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmtpSecurity {
-    /// Plain text (a relay on the same machine).
-    #[default]
-    None,
-    /// Upgrade with STARTTLS.
-    Starttls,
-    /// TLS from the start.
-    Tls,
-}
-
-fn smtp_port() -> u16 {
-    25
-}
-
-fn smtp_timeout() -> u64 {
-    10
-}
-
-fn link_days() -> u64 {
-    7
-}
-
-fn notifications_per_hour() -> i64 {
-    20
 }
 
 /// `[server]`
@@ -189,94 +135,6 @@ pub enum LogFormat {
     Json,
 }
 
-/// One `[[sites]]` entry: a blog whose pages embed the widget.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SiteConfig {
-    /// Short id used in the script tag (`data-site`).
-    pub id: String,
-    /// Name shown to moderators.
-    pub name: String,
-    /// Browser origins (`https://blog.example.com`) allowed to embed and write.
-    #[serde(default)]
-    pub origins: Vec<String>,
-    /// Which new comments wait for a moderator.
-    #[serde(default)]
-    pub moderation: ModerationMode,
-    /// Sign-in providers offered here; unset means all configured ones.
-    #[serde(default)]
-    pub providers: Option<Vec<String>>,
-    /// May guests comment with a name (and email)?
-    #[serde(default = "yes")]
-    pub guests: bool,
-    /// Must guests give an email address?
-    #[serde(default)]
-    pub guest_email: GuestEmail,
-    /// Who receives moderator alerts by mail.
-    #[serde(default)]
-    pub notify: Vec<String>,
-    /// This site's own comment rate per client and minute (default: `limits.writes_per_minute`).
-    #[serde(default)]
-    pub writes_per_minute: Option<u32>,
-    /// Hold comments with this many links or more (0: never).
-    #[serde(default = "two")]
-    pub links_to_hold: usize,
-    /// Hold comments from sign-in identities younger than this many minutes (0: never).
-    #[serde(default)]
-    pub new_identity_minutes: u64,
-    /// A comment sent sooner than this many seconds after the form was shown is spam (0: never).
-    #[serde(default = "three")]
-    pub min_seconds_to_write: u64,
-    /// Close a page's thread this many days after its first comment (0: never).
-    #[serde(default)]
-    pub close_after_days: u64,
-    /// When moderators get mail: `held` comments only, or `all` new comments.
-    #[serde(default)]
-    pub notify_on: NotifyOn,
-    /// Guests must verify their email address before their comments are accepted.
-    #[serde(default)]
-    pub verify_guests: bool,
-    /// Sign-in identities that moderate this site, as `provider:subject` (`github:12345`): the
-    /// provider id of `[auth.providers.*]` and the account's id there.
-    #[serde(default)]
-    pub moderators: Vec<String>,
-}
-
-/// Which new comments send moderators a mail.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum NotifyOn {
-    /// Only those waiting for review.
-    #[default]
-    Held,
-    /// Every new comment.
-    All,
-}
-
-/// Which new comments are held for a moderator.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ModerationMode {
-    /// Every comment waits for approval.
-    All,
-    /// Comments from authors the site does not know yet wait.
-    #[default]
-    FirstTime,
-    /// Comments appear at once.
-    None,
-}
-
-/// Whether a guest must leave an email address.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GuestEmail {
-    /// Guests must give an email address (never published).
-    #[default]
-    Required,
-    /// Email is optional.
-    Optional,
-}
-
 /// A string that never appears in logs or `Debug` output.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
@@ -307,18 +165,6 @@ impl fmt::Debug for Secret {
             _ => f.write_str("[redacted]"),
         }
     }
-}
-
-fn yes() -> bool {
-    true
-}
-
-fn two() -> usize {
-    2
-}
-
-fn three() -> u64 {
-    3
 }
 
 impl Default for ServerConfig {
