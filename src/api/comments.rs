@@ -4,8 +4,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::view::{CommentView, SiteView, ThreadPage, ThreadView};
 use crate::app::AppState;
@@ -89,12 +88,20 @@ pub async fn create(
     if row.status == "spam" {
         row.status = "pending".into();
     }
-    let comment = CommentView::of(row, reader, state.public_base());
-    let body = match submitted.credential {
-        Some(credential) => json!({"comment": comment, "credential": credential}),
-        None => json!({"comment": comment}),
+    let body = Created {
+        comment: CommentView::of(row, reader, state.public_base()),
+        credential: submitted.credential,
     };
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// The answer to a new comment.
+#[derive(Serialize)]
+struct Created {
+    comment: CommentView,
+    /// A guest's new credential, for their browser to keep.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credential: Option<String>,
 }
 
 fn json_bytes(body: Bytes) -> Response {
