@@ -5,11 +5,12 @@
 //! the comment together or not at all.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::app::AppState;
 use crate::auth::{Credential, Viewer, credential};
 use crate::error::{AppError, AppResult};
-use crate::moderation::{self, Facts, SiteRules, WordList};
+use crate::moderation::{self, Facts, SiteRules, Status, WordList};
 use crate::render;
 use crate::sites::Site;
 use crate::store::comments::CommentRow;
@@ -32,10 +33,65 @@ pub struct Submitted {
     pub credential: Option<String>,
 }
 
+/// A valid comment before its author's standing is known: everything [`Draft::judge`] needs to
+/// decide, owned, because on SQLite it is decided on the writing thread.
+struct Draft {
+    site: Arc<Site>,
+    /// The comment to store; the verdict fills in `status` and `reason`.
+    new: NewComment,
+    ip: IpAddr,
+    honeypot_filled: bool,
+    seconds_to_write: Option<f64>,
+    identity_age_minutes: Option<u64>,
+}
+
+impl Draft {
+    /// Refuses the comment (thread closed, author banned, a duplicate) or gives it its status.
+    fn judge(mut self, standing: &Standing) -> AppResult<NewComment> {
+        let site = &self.site;
+        refuse_if_closed(site, standing, self.new.created_at)?;
+        if standing.banned || network_banned(standing.ban_networks.as_deref(), self.ip) {
+            return Err(AppError::Banned);
+        }
+        if standing.duplicate {
+            return Err(AppError::DuplicateComment);
+        }
+        let rules = SiteRules {
+            mode: site.moderation(),
+            links_to_hold: site.config.links_to_hold,
+            new_identity_minutes: site.config.new_identity_minutes,
+            min_seconds_to_write: site.config.min_seconds_to_write,
+            verify_guests: site.config.verify_guests,
+            watched: WordList::parse(standing.watched.as_deref().unwrap_or_default()),
+            blocked: WordList::parse(standing.blocked.as_deref().unwrap_or_default()),
+        };
+        let new = &self.new;
+        let verdict = moderation::judge(
+            &rules,
+            &Facts {
+                body: &new.body,
+                html: &new.html,
+                name: &new.author_name,
+                email: new.author_email.as_deref(),
+                url: new.author_url.as_deref(),
+                honeypot_filled: self.honeypot_filled,
+                seconds_to_write: self.seconds_to_write,
+                trusted: standing.trusted,
+                known: standing.known,
+                identity_age_minutes: self.identity_age_minutes,
+                unverified_guest: new.user_id.is_none() && !standing.email_verified,
+            },
+        );
+        self.new.status = verdict.status.as_str();
+        self.new.reason = verdict.reason;
+        Ok(self.new)
+    }
+}
+
 /// Validates, moderates and stores a new comment.
 pub async fn submit(
     state: &AppState,
-    site: &Site,
+    site: &Arc<Site>,
     viewer: &Viewer,
     ip: IpAddr,
     input: CommentInput,
@@ -86,10 +142,8 @@ pub async fn submit(
         &input.notify_page,
         guest.email.as_deref(),
     )?;
-    let html = render::comment_html(&body);
     let ip_hash = state.fingerprints.ip_hash(ip);
     let now = store::now_ms();
-
     let ids = (
         viewer.user_id(),
         guest.email.as_deref(),
@@ -98,83 +152,62 @@ pub async fn submit(
     );
     let dedupe_key = store::standing::dedupe_key(site.id(), uri, ids, &body);
     let author = Author {
-        site: site.id(),
-        uri,
+        site: site.id().to_owned(),
+        uri: uri.to_owned(),
         user_id: viewer.user_id(),
         reader_id: viewer.reader_id(),
-        email: guest.email.as_deref(),
-        ip_hash: &ip_hash,
-        dedupe_key: &dedupe_key,
+        email: guest.email.clone(),
+        ip_hash: ip_hash.clone(),
+        dedupe_key: dedupe_key.clone(),
     };
-    let standing = store::standing::of(&state.db, &author, now).await?;
-    refuse_if_closed(site, &standing, now)?;
-    if standing.banned || network_banned(standing.ban_networks.as_deref(), ip) {
-        return Err(AppError::Banned);
-    }
-    if standing.duplicate {
-        return Err(AppError::DuplicateComment);
-    }
-    let rules = SiteRules {
-        mode: site.moderation(),
-        links_to_hold: site.config.links_to_hold,
-        new_identity_minutes: site.config.new_identity_minutes,
-        min_seconds_to_write: site.config.min_seconds_to_write,
-        verify_guests: site.config.verify_guests,
-        watched: WordList::parse(standing.watched.as_deref().unwrap_or_default()),
-        blocked: WordList::parse(standing.blocked.as_deref().unwrap_or_default()),
-    };
-    let verdict = moderation::judge(
-        &rules,
-        &Facts {
-            body: &body,
-            html: &html,
-            name: &guest.name,
-            email: guest.email.as_deref(),
-            url: guest.url.as_deref(),
-            honeypot_filled: input.honeypot.is_some_and(|field| !field.trim().is_empty()),
-            seconds_to_write: input.compose_ms.map(|ms| ms as f64 / 1000.0),
-            trusted: standing.trusted,
-            known: standing.known,
-            identity_age_minutes,
-            unverified_guest: viewer.user_id().is_none() && !standing.email_verified,
-        },
-    );
-
     let issued = viewer.reader.is_none().then(Credential::generate);
-    let new = NewComment {
-        site: site.id().to_string(),
-        uri: uri.to_string(),
-        title,
-        parent_id: input.parent,
-        reader: match (&viewer.reader, &issued) {
-            (Some(reader), _) => NewReader::Existing(reader.id),
-            (None, Some(credential)) => NewReader::Issue {
-                token_hash: credential.hash.clone(),
-                expires_at: now + credential::LIFETIME_MS,
+    let draft = Draft {
+        site: Arc::clone(site),
+        new: NewComment {
+            site: site.id().to_string(),
+            uri: uri.to_string(),
+            title,
+            parent_id: input.parent,
+            reader: match (&viewer.reader, &issued) {
+                (Some(reader), _) => NewReader::Existing(reader.id),
+                (None, Some(credential)) => NewReader::Issue {
+                    token_hash: credential.hash.clone(),
+                    expires_at: now + credential::LIFETIME_MS,
+                },
+                (None, None) => unreachable!("a credential is issued whenever there is no reader"),
             },
-            (None, None) => unreachable!("a credential is issued whenever there is no reader"),
+            user_id: viewer.user_id(),
+            author_avatar,
+            author_name: guest.name,
+            author_email: guest.email,
+            author_url: guest.url,
+            author_provider,
+            html: render::comment_html(&body),
+            body,
+            status: Status::Pending.as_str(),
+            reason: None,
+            ip_hash: Some(ip_hash),
+            created_at: now,
+            moderator: false,
+            dedupe_key: Some(dedupe_key),
+            notify,
+            record_event: state.config.smtp.is_some(),
         },
-        user_id: viewer.user_id(),
-        author_avatar,
-        author_name: guest.name,
-        author_email: guest.email,
-        author_url: guest.url,
-        author_provider,
-        html,
-        body,
-        status: verdict.status.as_str(),
-        reason: verdict.reason,
-        ip_hash: Some(ip_hash),
-        created_at: now,
-        moderator: false,
-        dedupe_key: Some(dedupe_key.clone()),
-        notify,
-        record_event: state.config.smtp.is_some(),
+        ip,
+        honeypot_filled: input.honeypot.is_some_and(|field| !field.trim().is_empty()),
+        seconds_to_write: input.compose_ms.map(|ms| ms as f64 / 1000.0),
+        identity_age_minutes,
     };
-    let comment = store::new_comment::insert(&state.db, &new).await?;
+    let comment =
+        store::new_comment::judge_and_insert(&state.db, Some(author), now, move |standing| {
+            draft.judge(&standing)
+        })
+        .await?;
     state.caches.page_changed(site.id(), uri);
     state.mail_wake.wake();
-    telemetry::comment_created(new.status);
+    if let Some(status) = moderation::Status::parse(&comment.status) {
+        telemetry::comment_created(status.as_str());
+    }
     Ok(Submitted {
         comment,
         credential: issued.map(|c| c.token),

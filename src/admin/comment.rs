@@ -118,7 +118,7 @@ pub async fn reply(
         notify: None,
         record_event: state.config.smtp.is_some(),
     };
-    let reply = store::new_comment::insert(&state.db, &new).await?;
+    let reply = store::new_comment::insert(&state.db, new).await?;
     let event = Event {
         site: &row.site,
         comment_id: Some(reply.id),

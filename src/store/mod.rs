@@ -25,6 +25,8 @@ pub mod new_comment;
 pub mod readers;
 pub mod settings;
 pub mod site_rules;
+pub mod sqlite_checkpoints;
+pub mod sqlite_writer;
 pub mod standing;
 pub mod threads;
 pub mod users;
@@ -97,8 +99,12 @@ pub enum Db {
 pub struct SqlitePools {
     /// Connections for reading.
     pub reads: SqlitePool,
-    /// The one connection that writes.
+    /// The one sqlx connection that writes.
     pub writes: SqlitePool,
+    /// The thread that writes new comments (see [`sqlite_writer`]).
+    pub comments: sqlite_writer::SqliteWriter,
+    /// The thread that copies the write-ahead log into the file (see [`sqlite_checkpoints`]).
+    pub checkpoints: sqlite_checkpoints::Checkpoints,
 }
 
 impl Db {
@@ -115,6 +121,9 @@ impl Db {
                 .await
                 .context("cannot connect to PostgreSQL")?;
             Ok(Self::Postgres(pool))
+        } else if url.contains(":memory:") || url.contains("mode=memory") {
+            // Each connection would see a database of its own.
+            anyhow::bail!("database.url must name an SQLite file, not an in-memory database")
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .context("invalid SQLite URL")?
@@ -122,7 +131,9 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                // Checkpoints run on a thread of their own (`sqlite_checkpoints`).
+                .pragma("wal_autocheckpoint", "0");
             if let Some(dir) = Path::new(options.get_filename()).parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir)
@@ -141,8 +152,16 @@ impl Db {
                 .connect_with(options.clone())
                 .await
                 .context("cannot open the SQLite database")?;
+            let file = Path::new(options.get_filename());
+            let comments = sqlite_writer::SqliteWriter::open(file)?;
+            let checkpoints = sqlite_checkpoints::Checkpoints::start(file)?;
             let reads = pool(config.max_connections).connect_with(options).await?;
-            Ok(Self::Sqlite(SqlitePools { reads, writes }))
+            Ok(Self::Sqlite(SqlitePools {
+                reads,
+                writes,
+                comments,
+                checkpoints,
+            }))
         } else {
             anyhow::bail!("database.url must start with sqlite:// or postgres://")
         }

@@ -8,20 +8,20 @@
 //! violation), the transaction rolls back, and a refused comment leaves no thread and no
 //! credential behind. One read afterwards tells which rule refused it.
 //!
-//! The statements are the same on both engines; how they travel differs. On PostgreSQL each is
-//! its own round trip inside an sqlx transaction. On SQLite every statement is a hand-off to
-//! sqlx's connection thread, and those hand-offs dominate the cost of a write, so the SQLite arm
-//! sends `BEGIN IMMEDIATE`, the statements and `COMMIT` as one multi-statement query: one round
-//! trip instead of five (plus a `ROLLBACK` when refused). It runs in its own task, so a client
-//! that disconnects cannot stop it halfway and leave a transaction open on a pooled connection.
+//! The statements are the same on both engines; how they run differs. On PostgreSQL each is its
+//! own round trip inside an sqlx transaction. On SQLite the whole job — the author's standing,
+//! the caller's decision and the insert — runs on the writing thread of
+//! [`super::sqlite_writer`], in one transaction, as one hand-off.
 
 use std::sync::LazyLock;
 
-use sqlx::Sqlite;
-use sqlx::pool::PoolConnection;
+use rusqlite::Connection;
+use rusqlite::types::Value;
 
 use super::comments::{COMMENT_COLUMNS, CommentRow};
-use super::{Db, on_db, write_tx};
+use super::sqlite_writer::{WriteTransaction, bind_numbered, int, text};
+use super::standing::{self, Author, Standing};
+use super::{Db, write_tx};
 use crate::error::{AppError, AppResult};
 
 /// Everything needed to store a new comment.
@@ -115,23 +115,9 @@ static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// The SQLite arm's single trip: begin, touch the thread, maybe issue a credential, insert, commit.
-static SQLITE_BATCH: LazyLock<[String; 2]> = LazyLock::new(|| {
-    [
-        format!(
-            "BEGIN IMMEDIATE; {TOUCH_THREAD}; {}; {SQLITE_EVENT}; COMMIT",
-            *GUARDED_INSERT
-        ),
-        format!(
-            "BEGIN IMMEDIATE; {TOUCH_THREAD}; {ISSUE_CREDENTIAL}; {}; {SQLITE_EVENT}; COMMIT",
-            *GUARDED_INSERT
-        ),
-    ]
-});
-
 /// The new comment's event, in the same transaction (SQLite: the comment was the last insert).
 const SQLITE_EVENT: &str = "INSERT INTO events (kind, comment_id, created_at) \
-     SELECT 'comment_created', last_insert_rowid(), $4 WHERE $22";
+     VALUES ('comment_created', last_insert_rowid(), $4)";
 
 const THREAD_LOCKED: &str = "SELECT locked FROM threads WHERE site = $1 AND uri = $2";
 
@@ -177,31 +163,56 @@ macro_rules! bind_all {
 /// Stores a comment, creating the page's thread (and the guest's credential) if needed. Refuses,
 /// and writes nothing, when the thread is locked or the parent is not a live comment of the
 /// same thread.
-pub async fn insert(db: &Db, new: &NewComment) -> AppResult<CommentRow> {
-    let inserted = match db {
+pub async fn insert(db: &Db, new: NewComment) -> AppResult<CommentRow> {
+    judge_and_insert(db, None, 0, move |_| Ok(new)).await
+}
+
+/// Reads the author's standing (when there is an author to judge), lets `decide` turn it into
+/// the comment to store or a refusal, and stores that as [`insert`] does. Nothing else writes in
+/// between on SQLite, where it is all one transaction.
+pub async fn judge_and_insert(
+    db: &Db,
+    author: Option<Author>,
+    now: i64,
+    decide: impl FnOnce(Standing) -> AppResult<NewComment> + Send + 'static,
+) -> AppResult<CommentRow> {
+    match db {
         Db::Sqlite(pools) => {
-            let pool = pools.writes.clone();
-            let new = new.clone();
-            tokio::spawn(async move { insert_on_sqlite(pool.acquire().await?, &new).await })
-                .await
-                .map_err(|err| AppError::Internal(err.into()))?
+            pools
+                .comments
+                .run(move |conn| write_on_sqlite(conn, author.as_ref(), now, decide))
+                .await?
         }
-        Db::Postgres(_) => insert_on_postgres(db, new).await,
-    };
-    match inserted {
-        Err(err) if is_refusal(&err) => {
-            let locked: Option<bool> = on_db!(db, pool => sqlx::query_scalar(THREAD_LOCKED).bind(&new.site).bind(&new.uri).fetch_optional(pool).await)?;
-            Err(if locked == Some(true) {
-                AppError::ThreadLocked
-            } else {
-                AppError::invalid(
-                    "invalid_parent",
-                    "The comment you reply to is not on this page.",
-                )
-            })
+        Db::Postgres(pool) => {
+            let standing = match &author {
+                Some(author) => standing::of(pool, author, now).await?,
+                None => Standing::default(),
+            };
+            let new = decide(standing)?;
+            match insert_on_postgres(db, &new).await {
+                Err(err) if is_refusal(&err) => {
+                    let locked: Option<bool> = sqlx::query_scalar(THREAD_LOCKED)
+                        .bind(&new.site)
+                        .bind(&new.uri)
+                        .fetch_optional(pool)
+                        .await?;
+                    Err(refusal(locked))
+                }
+                inserted => Ok(inserted?),
+            }
         }
-        Err(err) => Err(err.into()),
-        Ok(row) => Ok(row),
+    }
+}
+
+/// Which rule refused a guarded insert, from the thread's `locked` flag.
+fn refusal(locked: Option<bool>) -> AppError {
+    if locked == Some(true) {
+        AppError::ThreadLocked
+    } else {
+        AppError::invalid(
+            "invalid_parent",
+            "The comment you reply to is not on this page.",
+        )
     }
 }
 
@@ -228,42 +239,128 @@ async fn insert_on_postgres(db: &Db, new: &NewComment) -> sqlx::Result<CommentRo
     }))
 }
 
-/// The SQLite arm: the whole transaction in one round trip; `ROLLBACK` if any statement failed.
-async fn insert_on_sqlite(
-    mut conn: PoolConnection<Sqlite>,
-    new: &NewComment,
-) -> sqlx::Result<CommentRow> {
-    let sql = &SQLITE_BATCH[usize::from(matches!(new.reader, NewReader::Issue { .. }))];
-    match bind_all!(sqlx::query_as::<_, CommentRow>(sql), new)
-        .fetch_all(&mut *conn)
-        .await
-    {
-        Ok(mut rows) if rows.len() == 1 => Ok(rows.remove(0)),
-        Ok(rows) => Err(sqlx::Error::Protocol(format!(
-            "expected one new comment, got {}",
-            rows.len()
-        ))),
-        Err(err) => {
-            if let Err(rollback) = sqlx::query("ROLLBACK").execute(&mut *conn).await {
-                // "no transaction is active" means BEGIN itself failed: there is nothing to undo.
-                let nothing_to_undo = rollback
-                    .as_database_error()
-                    .is_some_and(|e| e.message().contains("no transaction is active"));
-                if !nothing_to_undo {
-                    // Never hand a connection in an unknown transaction state back to the pool.
-                    conn.close().await.ok();
-                    return Err(rollback);
-                }
-            }
-            Err(err)
-        }
-    }
-}
-
 /// Whether the guarded insert refused the row (it selected NULL for `thread_id`).
 fn is_refusal(err: &sqlx::Error) -> bool {
     err.as_database_error().is_some_and(|e| {
         matches!(e.kind(), sqlx::error::ErrorKind::NotNullViolation)
             && e.message().contains("thread_id")
+    })
+}
+
+/// The SQLite arm, on the writing thread: standing, decision and insert in one transaction (a
+/// refusal, an error or a panic drops it, which rolls it back).
+fn write_on_sqlite(
+    conn: &Connection,
+    author: Option<&Author>,
+    now: i64,
+    decide: impl FnOnce(Standing) -> AppResult<NewComment>,
+) -> AppResult<CommentRow> {
+    let tx = WriteTransaction::begin(conn)?;
+    let standing = match author {
+        Some(author) => standing::on_sqlite(tx.conn(), author, now)?,
+        None => Standing::default(),
+    };
+    let new = decide(standing)?;
+    let values = sqlite_values(&new);
+    let run = |sql: &str| -> rusqlite::Result<usize> {
+        let mut statement = tx.conn().prepare_cached(sql)?;
+        bind_numbered(&mut statement, &values)?;
+        statement.raw_execute()
+    };
+    run(TOUCH_THREAD)?;
+    if matches!(new.reader, NewReader::Issue { .. }) {
+        run(ISSUE_CREDENTIAL)?;
+    }
+    let inserted = {
+        let mut statement = tx.conn().prepare_cached(&GUARDED_INSERT)?;
+        bind_numbered(&mut statement, &values)?;
+        let mut rows = statement.raw_query();
+        match rows.next() {
+            Ok(Some(row)) => Some(comment_row(row)?),
+            Ok(None) => None,
+            Err(err) if is_sqlite_refusal(&err) => {
+                // The failed statement undid itself; the transaction rolls back when dropped.
+                let locked: Option<bool> = tx
+                    .conn()
+                    .prepare_cached(THREAD_LOCKED)?
+                    .query_row([&new.site, &new.uri], |row| row.get(0))
+                    .or_else(|err| match err {
+                        rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                        err => Err(err),
+                    })?;
+                return Err(refusal(locked));
+            }
+            Err(err) => return Err(err.into()),
+        }
+    };
+    let row = inserted.ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("the new comment's thread was not stored"))
+    })?;
+    if new.record_event {
+        run(SQLITE_EVENT)?;
+    }
+    tx.commit()?;
+    Ok(row)
+}
+
+/// Whether SQLite refused the guarded insert's row (NULL `thread_id`).
+fn is_sqlite_refusal(err: &rusqlite::Error) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(failure, Some(message))
+        if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_NOTNULL && message.contains("thread_id"))
+}
+
+/// The shared parameters `$1`…`$23` (see the list above the statements).
+fn sqlite_values(new: &NewComment) -> [Value; 23] {
+    let (reader_id, token_hash, expires_at) = match &new.reader {
+        NewReader::Existing(id) => (Some(*id), None, None),
+        NewReader::Nobody => (None, None, None),
+        NewReader::Issue {
+            token_hash,
+            expires_at,
+        } => (None, Some(token_hash.as_str()), Some(*expires_at)),
+    };
+    [
+        Value::Text(new.site.clone()),
+        Value::Text(new.uri.clone()),
+        text(new.title.as_deref()),
+        Value::Integer(new.created_at),
+        int(new.parent_id),
+        int(reader_id),
+        text(token_hash),
+        int(expires_at),
+        int(new.user_id),
+        Value::Text(new.author_name.clone()),
+        text(new.author_email.as_deref()),
+        text(new.author_url.as_deref()),
+        Value::Text(new.author_avatar.clone()),
+        text(new.author_provider.as_deref()),
+        Value::Text(new.body.clone()),
+        Value::Text(new.html.clone()),
+        Value::Text(new.status.to_owned()),
+        text(new.reason.as_deref()),
+        text(new.ip_hash.as_deref()),
+        Value::Integer(new.moderator.into()),
+        text(new.notify.as_deref()),
+        Value::Integer(new.record_event.into()),
+        text(new.dedupe_key.as_deref()),
+    ]
+}
+
+/// A `RETURNING {COMMENT_COLUMNS}` row read by rusqlite.
+fn comment_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CommentRow> {
+    Ok(CommentRow {
+        id: row.get("id")?,
+        parent_id: row.get("parent_id")?,
+        reader_id: row.get("reader_id")?,
+        user_id: row.get("user_id")?,
+        author_name: row.get("author_name")?,
+        author_url: row.get("author_url")?,
+        author_avatar: row.get("author_avatar")?,
+        author_provider: row.get("author_provider")?,
+        html: row.get("html")?,
+        status: row.get("status")?,
+        created_at: row.get("created_at")?,
+        edited_at: row.get("edited_at")?,
+        moderator: row.get("moderator")?,
     })
 }

@@ -6,8 +6,6 @@ use std::sync::LazyLock;
 
 use sqlx::FromRow;
 
-use super::Db;
-
 /// An author's standing on a site and the page's state.
 #[derive(Debug, Clone, Default, FromRow)]
 pub struct Standing {
@@ -35,21 +33,21 @@ pub struct Standing {
 
 /// Who is writing what, where.
 #[derive(Debug, Clone)]
-pub struct Author<'a> {
+pub struct Author {
     /// Site id.
-    pub site: &'a str,
+    pub site: String,
     /// Page URI.
-    pub uri: &'a str,
+    pub uri: String,
     /// Signed-in account.
     pub user_id: Option<i64>,
     /// Browser credential.
     pub reader_id: Option<i64>,
     /// Guest email as typed.
-    pub email: Option<&'a str>,
+    pub email: Option<String>,
     /// Salted hash of the client address.
-    pub ip_hash: &'a str,
+    pub ip_hash: String,
     /// Digest of page, author and text: the same again is a duplicate (see [`dedupe_key`]).
-    pub dedupe_key: &'a str,
+    pub dedupe_key: String,
 }
 
 fn sql(aggregate: &str) -> String {
@@ -102,33 +100,70 @@ pub fn dedupe_key(
 /// How far back a repeated comment counts as a duplicate.
 pub const DUPLICATE_WINDOW_MS: i64 = 10 * 60 * 1000;
 
-/// Reads the author's standing and the page's state.
-pub async fn of(db: &Db, author: &Author<'_>, now: i64) -> sqlx::Result<Standing> {
-    let user = author.user_id.map(|id| id.to_string());
-    let reader = author.reader_id.map(|id| id.to_string());
-    let email = author.email.map(str::to_lowercase);
-    macro_rules! bound {
-        ($sql:expr) => {
-            sqlx::query_as::<_, Standing>($sql)
-                .bind(author.site)
-                .bind(now)
-                .bind(&user)
-                .bind(&reader)
-                .bind(&email)
-                .bind(author.ip_hash)
-                .bind(author.user_id)
-                .bind(author.uri)
-                .bind(author.dedupe_key)
-                .bind(now - DUPLICATE_WINDOW_MS)
-        };
-    }
-    // The one dialect difference: how rows are joined into one string.
-    static SQLITE: LazyLock<String> = LazyLock::new(|| sql("group_concat"));
-    static POSTGRES: LazyLock<String> = LazyLock::new(|| sql("string_agg"));
-    match db {
-        // On the writing connection: it is where the comment goes next, and its page cache is the
-        // one that is always current (a reading connection's is reset by every write).
-        Db::Sqlite(pools) => bound!(&SQLITE).fetch_one(&pools.writes).await,
-        Db::Postgres(pool) => bound!(&POSTGRES).fetch_one(pool).await,
-    }
+// The one dialect difference: how rows are joined into one string.
+static SQLITE: LazyLock<String> = LazyLock::new(|| sql("group_concat"));
+static POSTGRES: LazyLock<String> = LazyLock::new(|| sql("string_agg"));
+
+/// The standing query's parameters, in `$N` order.
+macro_rules! bind_standing {
+    ($query:expr, $author:expr, $now:expr) => {{
+        let (author, now) = ($author, $now);
+        $query
+            .bind(&author.site)
+            .bind(now)
+            .bind(author.user_id.map(|id| id.to_string()))
+            .bind(author.reader_id.map(|id| id.to_string()))
+            .bind(author.email.as_deref().map(str::to_lowercase))
+            .bind(&author.ip_hash)
+            .bind(author.user_id)
+            .bind(&author.uri)
+            .bind(&author.dedupe_key)
+            .bind(now - DUPLICATE_WINDOW_MS)
+    }};
+}
+
+/// Reads the author's standing and the page's state (PostgreSQL; on SQLite the writing thread
+/// reads it with [`on_sqlite`], inside the transaction that stores the comment).
+pub async fn of(pool: &sqlx::PgPool, author: &Author, now: i64) -> sqlx::Result<Standing> {
+    bind_standing!(sqlx::query_as::<_, Standing>(&POSTGRES), author, now)
+        .fetch_one(pool)
+        .await
+}
+
+/// Reads the standing on SQLite's writing connection for new comments.
+pub fn on_sqlite(
+    conn: &rusqlite::Connection,
+    author: &Author,
+    now: i64,
+) -> rusqlite::Result<Standing> {
+    use super::sqlite_writer::{bind_numbered, int, text};
+    use rusqlite::types::Value;
+    let values = [
+        Value::Text(author.site.clone()),
+        Value::Integer(now),
+        text(author.user_id.map(|id| id.to_string()).as_deref()),
+        text(author.reader_id.map(|id| id.to_string()).as_deref()),
+        text(author.email.as_deref().map(str::to_lowercase).as_deref()),
+        Value::Text(author.ip_hash.clone()),
+        int(author.user_id),
+        Value::Text(author.uri.clone()),
+        Value::Text(author.dedupe_key.clone()),
+        Value::Integer(now - DUPLICATE_WINDOW_MS),
+    ];
+    let mut statement = conn.prepare_cached(&SQLITE)?;
+    bind_numbered(&mut statement, &values)?;
+    let mut rows = statement.raw_query();
+    let row = rows.next()?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    Ok(Standing {
+        banned: row.get("banned")?,
+        ban_networks: row.get("ban_networks")?,
+        trusted: row.get("trusted")?,
+        known: row.get("known")?,
+        duplicate: row.get("duplicate")?,
+        email_verified: row.get("email_verified")?,
+        watched: row.get("watched")?,
+        blocked: row.get("blocked")?,
+        thread_locked: row.get("thread_locked")?,
+        thread_created_at: row.get("thread_created_at")?,
+    })
 }

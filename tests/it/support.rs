@@ -221,6 +221,12 @@ impl TestApp {
         }
     }
 
+    /// The SQLite database file, when the story runs on SQLite.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        let url = &self.db.as_ref()?.url;
+        url.strip_prefix("sqlite://").map(std::path::PathBuf::from)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

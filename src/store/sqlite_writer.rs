@@ -1,0 +1,149 @@
+//! On SQLite, new comments are written by one thread that owns a connection of its own.
+//!
+//! Why a thread of our own: a new comment is a read (the author's standing), a decision, and a
+//! write transaction. Through sqlx each statement is a hand-off between tokio and sqlx's
+//! connection thread, and every return of a connection to sqlx's pool one more (it pings the
+//! connection). Measured with `scripts/bench-load`, those hand-offs, not SQLite, were most of the
+//! cost of a comment. Here the whole job — standing, judgement, insert, commit — is ONE hand-off
+//! to this thread and one answer back, on statements it keeps prepared.
+//!
+//! The job runs in one `BEGIN IMMEDIATE` transaction, so what it read cannot change before it
+//! writes, and it always runs to the end: a client that disconnects cannot leave a transaction
+//! open. Everything else keeps writing through sqlx's writing connection; the two serialise on
+//! SQLite's write lock, each transaction is short, and a busy connection waits (`busy_timeout`).
+//!
+//! The SQL is the same portable `$N` text the PostgreSQL arm uses: [`bind_numbered`] binds the
+//! statement's `$N` parameters from one list by number.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::Context;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, Statement};
+
+use crate::error::{AppError, AppResult};
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// The writing thread's mailbox; cheap to clone. The thread ends when the last clone is dropped.
+#[derive(Debug, Clone)]
+pub struct SqliteWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl SqliteWriter {
+    /// Opens `path` (already created and migrated by sqlx) and starts the thread.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let mut conn = Connection::open_with_flags(path, flags)
+            .with_context(|| format!("cannot open {} for writing comments", path.display()))?;
+        // The same settings as the sqlx connections (journal_mode is stored in the file); checkpoints
+        // are `sqlite_checkpoints`' job. An 8 MiB page cache holds the index pages new comments
+        // land on (credential and duplicate digests are random, so they spread over the index).
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -8000;",
+        )?;
+        conn.set_prepared_statement_cache_capacity(32);
+        let (jobs, inbox) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || {
+                for job in inbox {
+                    if catch_unwind(AssertUnwindSafe(|| job(&mut conn))).is_err() {
+                        // The job's caller sees the lost answer as an error; the connection must
+                        // not stay inside the job's transaction.
+                        if !conn.is_autocommit() {
+                            conn.execute_batch("ROLLBACK").ok();
+                        }
+                    }
+                }
+            })
+            .context("cannot start the SQLite writer thread")?;
+        Ok(Self { jobs })
+    }
+
+    /// Runs `job` on the writing thread and waits for its answer.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Connection) -> T + Send + 'static,
+    ) -> AppResult<T> {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move |conn| {
+                answer.send(job(conn)).ok();
+            }))
+            .map_err(|_| stopped())?;
+        answered.await.map_err(|_| stopped())
+    }
+}
+
+fn stopped() -> AppError {
+    AppError::Internal(anyhow::anyhow!("the SQLite writer stopped"))
+}
+
+/// A write transaction on statements kept prepared (rusqlite's own parses `BEGIN` and `COMMIT`
+/// anew each time). Dropped without [`WriteTransaction::commit`], it rolls back.
+pub struct WriteTransaction<'c> {
+    conn: &'c Connection,
+    open: bool,
+}
+
+impl<'c> WriteTransaction<'c> {
+    /// `BEGIN IMMEDIATE`: takes the write lock now, so nothing read inside can change before the
+    /// transaction writes.
+    pub fn begin(conn: &'c Connection) -> rusqlite::Result<Self> {
+        conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        Ok(Self { conn, open: true })
+    }
+
+    /// The connection, to run statements inside the transaction.
+    pub fn conn(&self) -> &'c Connection {
+        self.conn
+    }
+
+    /// `COMMIT`.
+    pub fn commit(mut self) -> rusqlite::Result<()> {
+        self.conn.prepare_cached("COMMIT")?.execute([])?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for WriteTransaction<'_> {
+    fn drop(&mut self) {
+        if self.open && !self.conn.is_autocommit() {
+            self.conn.execute_batch("ROLLBACK").ok();
+        }
+    }
+}
+
+/// Binds each `$N` parameter of `statement` to `values[N - 1]` (SQLite treats `$N` as a named
+/// parameter, so positions alone would not do when a statement uses them out of order).
+pub fn bind_numbered(statement: &mut Statement<'_>, values: &[Value]) -> rusqlite::Result<()> {
+    for index in 1..=statement.parameter_count() {
+        let number = statement
+            .parameter_name(index)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|digits| digits.parse::<usize>().ok())
+            .filter(|n| (1..=values.len()).contains(n))
+            .ok_or(rusqlite::Error::InvalidParameterCount(index, values.len()))?;
+        statement.raw_bind_parameter(index, &values[number - 1])?;
+    }
+    Ok(())
+}
+
+/// Text or NULL, as a bindable value.
+pub fn text(value: Option<&str>) -> Value {
+    value.map_or(Value::Null, |v| Value::Text(v.to_owned()))
+}
+
+/// Integer or NULL, as a bindable value.
+pub fn int(value: Option<i64>) -> Value {
+    value.map_or(Value::Null, Value::Integer)
+}
