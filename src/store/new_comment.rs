@@ -87,6 +87,20 @@ pub enum NewReader {
     },
 }
 
+impl NewReader {
+    /// The parameters `$6` (existing reader), `$7` (new token hash) and `$8` (its expiry).
+    fn columns(&self) -> (Option<i64>, Option<&str>, Option<i64>) {
+        match self {
+            Self::Existing(id) => (Some(*id), None, None),
+            Self::Nobody => (None, None, None),
+            Self::Issue {
+                token_hash,
+                expires_at,
+            } => (None, Some(token_hash.as_str()), Some(*expires_at)),
+        }
+    }
+}
+
 // Parameters shared by the statements below:
 // $1 site, $2 uri, $3 title, $4 now, $5 parent, $6 existing reader id, $7 new token hash,
 // $8 new credential expiry, $9 user, $10 name, $11 email, $12 url, $13 avatar, $14 provider,
@@ -125,14 +139,7 @@ const THREAD_LOCKED: &str = "SELECT locked FROM threads WHERE site = $1 AND uri 
 macro_rules! bind_all {
     ($query:expr, $new:expr) => {{
         let new = $new;
-        let (reader_id, token_hash, expires_at) = match &new.reader {
-            NewReader::Existing(id) => (Some(*id), None, None),
-            NewReader::Nobody => (None, None, None),
-            NewReader::Issue {
-                token_hash,
-                expires_at,
-            } => (None, Some(token_hash.as_str()), Some(*expires_at)),
-        };
+        let (reader_id, token_hash, expires_at) = new.reader.columns();
         $query
             .bind(&new.site)
             .bind(&new.uri)
@@ -311,14 +318,7 @@ fn is_sqlite_refusal(err: &rusqlite::Error) -> bool {
 
 /// The shared parameters `$1`…`$23` (see the list above the statements).
 fn sqlite_values(new: &NewComment) -> [Value; 23] {
-    let (reader_id, token_hash, expires_at) = match &new.reader {
-        NewReader::Existing(id) => (Some(*id), None, None),
-        NewReader::Nobody => (None, None, None),
-        NewReader::Issue {
-            token_hash,
-            expires_at,
-        } => (None, Some(token_hash.as_str()), Some(*expires_at)),
-    };
+    let (reader_id, token_hash, expires_at) = new.reader.columns();
     [
         Value::Text(new.site.clone()),
         Value::Text(new.uri.clone()),
