@@ -105,7 +105,7 @@ impl NewReader {
 // $1 site, $2 uri, $3 title, $4 now, $5 parent, $6 existing reader id, $7 new token hash,
 // $8 new credential expiry, $9 user, $10 name, $11 email, $12 url, $13 avatar, $14 provider,
 // $15 body, $16 html, $17 status, $18 reason, $19 ip hash, $20 moderator, $21 notify,
-// $22 record an event, $23 dedupe key.
+// $22 dedupe key.
 const TOUCH_THREAD: &str = "INSERT INTO threads (site, uri, title, created_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (site, uri) DO UPDATE SET title = excluded.title \
      WHERE threads.title IS NULL AND excluded.title IS NOT NULL";
@@ -122,7 +122,7 @@ static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
                                                   AND p.status IN ('approved', 'pending'))) \
                      THEN t.id END, \
                 $5, COALESCE($6, (SELECT r.id FROM readers r WHERE r.token_hash = $7 AND r.expires_at = $8)), $9, $10, $11, \
-                $12, $13, $14, $15, $16, $17, $18, $19, $4, $20, $21, $23 \
+                $12, $13, $14, $15, $16, $17, $18, $19, $4, $20, $21, $22 \
          FROM threads t \
          WHERE t.site = $1 AND t.uri = $2 \
          RETURNING {COMMENT_COLUMNS}"
@@ -162,7 +162,6 @@ macro_rules! bind_all {
             .bind(&new.ip_hash)
             .bind(new.moderator)
             .bind(&new.notify)
-            .bind(new.record_event)
             .bind(&new.dedupe_key)
     }};
 }
@@ -316,8 +315,8 @@ fn is_sqlite_refusal(err: &rusqlite::Error) -> bool {
         if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_NOTNULL && message.contains("thread_id"))
 }
 
-/// The shared parameters `$1`…`$23` (see the list above the statements).
-fn sqlite_values(new: &NewComment) -> [Value; 23] {
+/// The shared parameters `$1`…`$22` (see the list above the statements).
+fn sqlite_values(new: &NewComment) -> [Value; 22] {
     let (reader_id, token_hash, expires_at) = new.reader.columns();
     [
         Value::Text(new.site.clone()),
@@ -341,7 +340,6 @@ fn sqlite_values(new: &NewComment) -> [Value; 23] {
         text(new.ip_hash.as_deref()),
         Value::Integer(new.moderator.into()),
         text(new.notify.as_deref()),
-        Value::Integer(new.record_event.into()),
         text(new.dedupe_key.as_deref()),
     ]
 }
