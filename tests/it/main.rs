@@ -7,6 +7,7 @@ mod support;
 mod admin;
 mod cli;
 mod comments;
+mod concurrent_writes;
 mod counts;
 mod errors;
 mod mail;
