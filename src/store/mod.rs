@@ -133,7 +133,11 @@ impl Db {
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
                 // Checkpoints run on a thread of their own (`sqlite_checkpoints`).
-                .pragma("wal_autocheckpoint", "0");
+                .pragma("wal_autocheckpoint", "0")
+                .pragma(
+                    "journal_size_limit",
+                    sqlite_checkpoints::JOURNAL_SIZE_LIMIT.to_string(),
+                );
             if let Some(dir) = Path::new(options.get_filename()).parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir)
@@ -154,7 +158,7 @@ impl Db {
                 .context("cannot open the SQLite database")?;
             let file = Path::new(options.get_filename());
             let comments = sqlite_writer::SqliteWriter::open(file)?;
-            let checkpoints = sqlite_checkpoints::Checkpoints::start(file)?;
+            let checkpoints = sqlite_checkpoints::Checkpoints::start(file, comments.clone())?;
             let reads = pool(config.max_connections).connect_with(options).await?;
             Ok(Self::Sqlite(SqlitePools {
                 reads,

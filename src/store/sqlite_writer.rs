@@ -28,6 +28,9 @@ use crate::error::{AppError, AppResult};
 
 type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 
+/// How long the writing connection waits for SQLite's write lock (held by another connection).
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The writing thread's mailbox; cheap to clone. The thread ends when the last clone is dropped.
 #[derive(Debug, Clone)]
 pub struct SqliteWriter {
@@ -45,10 +48,12 @@ impl SqliteWriter {
         // The same settings as the sqlx connections (journal_mode is stored in the file); checkpoints
         // are `sqlite_checkpoints`' job. An 8 MiB page cache holds the index pages new comments
         // land on (credential and duplicate digests are random, so they spread over the index).
-        conn.busy_timeout(Duration::from_secs(5))?;
-        conn.execute_batch(
-            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -8000;",
-        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; \
+             PRAGMA journal_size_limit = {}; PRAGMA cache_size = -8000;",
+            super::sqlite_checkpoints::JOURNAL_SIZE_LIMIT
+        ))?;
         conn.set_prepared_statement_cache_capacity(32);
         let (jobs, inbox) = mpsc::channel::<Job>();
         std::thread::Builder::new()
@@ -80,6 +85,22 @@ impl SqliteWriter {
             }))
             .map_err(|_| stopped())?;
         answered.await.map_err(|_| stopped())
+    }
+
+    /// Like [`SqliteWriter::run`], for a thread outside the async runtime: blocks until answered.
+    /// The job waits its turn behind the comments already queued, and no comment starts until it
+    /// has ended.
+    pub fn run_blocking<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Connection) -> T + Send + 'static,
+    ) -> AppResult<T> {
+        let (answer, answered) = mpsc::sync_channel(1);
+        self.jobs
+            .send(Box::new(move |conn| {
+                answer.send(job(conn)).ok();
+            }))
+            .map_err(|_| stopped())?;
+        answered.recv().map_err(|_| stopped())
     }
 }
 
