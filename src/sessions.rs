@@ -14,6 +14,15 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use crate::store::Db;
+use crate::store::sqlite_writer::{SqliteWriter, WriteTurn};
+
+/// A turn to write to SQLite (see [`SqliteWriter::take_turn`]).
+async fn take_turn(comments: &SqliteWriter) -> session_store::Result<WriteTurn> {
+    comments
+        .take_turn()
+        .await
+        .map_err(|err| session_store::Error::Backend(err.to_string()))
+}
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "replybox_session";
@@ -21,8 +30,8 @@ pub const COOKIE: &str = "replybox_session";
 /// Sessions in whichever database replybox uses.
 #[derive(Debug, Clone)]
 pub enum SessionBackend {
-    /// In the SQLite file.
-    Sqlite(SqliteStore),
+    /// In the SQLite file; writes take a turn of the thread that writes new comments.
+    Sqlite(SqliteStore, SqliteWriter),
     /// In PostgreSQL.
     Postgres(PostgresStore),
 }
@@ -34,7 +43,7 @@ impl SessionBackend {
             Db::Sqlite(pools) => {
                 let store = SqliteStore::new(pools.writes.clone());
                 store.migrate().await?;
-                Self::Sqlite(store)
+                Self::Sqlite(store, pools.comments.clone())
             }
             Db::Postgres(pool) => {
                 let store = PostgresStore::new(pool.clone());
@@ -58,7 +67,10 @@ impl SessionBackend {
     /// Deletes expired sessions (run periodically).
     pub async fn delete_expired(&self) -> session_store::Result<()> {
         match self {
-            Self::Sqlite(store) => store.delete_expired().await,
+            Self::Sqlite(store, comments) => {
+                let _turn = take_turn(comments).await?;
+                store.delete_expired().await
+            }
             Self::Postgres(store) => store.delete_expired().await,
         }
     }
@@ -68,28 +80,37 @@ impl SessionBackend {
 impl SessionStore for SessionBackend {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         match self {
-            Self::Sqlite(store) => store.create(record).await,
+            Self::Sqlite(store, comments) => {
+                let _turn = take_turn(comments).await?;
+                store.create(record).await
+            }
             Self::Postgres(store) => store.create(record).await,
         }
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         match self {
-            Self::Sqlite(store) => store.save(record).await,
+            Self::Sqlite(store, comments) => {
+                let _turn = take_turn(comments).await?;
+                store.save(record).await
+            }
             Self::Postgres(store) => store.save(record).await,
         }
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         match self {
-            Self::Sqlite(store) => store.load(id).await,
+            Self::Sqlite(store, _) => store.load(id).await,
             Self::Postgres(store) => store.load(id).await,
         }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
-            Self::Sqlite(store) => store.delete(id).await,
+            Self::Sqlite(store, comments) => {
+                let _turn = take_turn(comments).await?;
+                store.delete(id).await
+            }
             Self::Postgres(store) => store.delete(id).await,
         }
     }

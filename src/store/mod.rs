@@ -46,11 +46,13 @@ macro_rules! on_db {
 }
 pub(crate) use on_db;
 
-/// Like [`on_db!`] for statements that write (on SQLite, the single writing connection).
+/// Like [`on_db!`] for statements that write (on SQLite, the single sqlx writing connection,
+/// during a turn of the thread that writes new comments: see [`sqlite_writer`]).
 macro_rules! on_db_writer {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
             $crate::store::Db::Sqlite(pools) => {
+                let _turn = pools.comments.take_turn().await?;
                 let $pool = &pools.writes;
                 $body
             }
@@ -61,11 +63,13 @@ macro_rules! on_db_writer {
 pub(crate) use on_db_writer;
 
 /// Opens a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so a
-/// transaction that reads before it writes cannot fail with "database is locked" under load.
+/// transaction that reads before it writes cannot fail with "database is locked" under load,
+/// during a turn of the thread that writes new comments (see [`sqlite_writer`]).
 macro_rules! write_tx {
     ($db:expr, $tx:ident => $body:expr) => {
         match $db {
             $crate::store::Db::Sqlite(pools) => {
+                let _turn = pools.comments.take_turn().await?;
                 let mut $tx = pools.writes.begin_with("BEGIN IMMEDIATE").await?;
                 let result = $body;
                 $tx.commit().await?;
@@ -91,10 +95,11 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// SQLite allows one writer at a time. Writers share one connection, queued fairly by the pool,
-/// instead of several connections racing for the lock in sleep-and-retry loops; that one
-/// connection's page cache also stays warm. Readers have a pool of their own (WAL lets them
-/// read while the writer writes).
+/// SQLite allows one writer at a time. New comments are written by a thread of their own
+/// ([`sqlite_writer`]); every other write goes through one sqlx connection, queued fairly by the
+/// pool, and during a turn of that thread, so the two never race for the lock in
+/// sleep-and-retry loops. Readers have a pool of their own (WAL lets them read while the writer
+/// writes).
 #[derive(Debug, Clone)]
 pub struct SqlitePools {
     /// Connections for reading.

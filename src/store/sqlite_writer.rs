@@ -12,6 +12,14 @@
 //! open. Everything else keeps writing through sqlx's writing connection; the two serialise on
 //! SQLite's write lock, each transaction is short, and a busy connection waits (`busy_timeout`).
 //!
+//! Everything else writes through sqlx's writing connection, and first takes a turn
+//! ([`SqliteWriter::take_turn`]): this thread waits between two comments until that write is
+//! done. Without turns the two would race for SQLite's write lock, and that race is not fair: the
+//! other connection's busy handler sleeps and polls, while this thread takes the lock again a
+//! microsecond after each commit. Measured under a flood of comments from 32 connections,
+//! guests signing out (a write through sqlx) took up to 4.2 s of the 5 s busy timeout, after
+//! which SQLite gives up; a moderator acting during a flood is the one who must not wait.
+//!
 //! The SQL is the same portable `$N` text the PostgreSQL arm uses: [`bind_numbered`] binds the
 //! statement's `$N` parameters from one list by number.
 
@@ -87,6 +95,26 @@ impl SqliteWriter {
         answered.await.map_err(|_| stopped())
     }
 
+    /// Waits until this thread is between two comments and keeps it there while the turn lives,
+    /// so another connection can take SQLite's write lock without racing it. Turns queue with
+    /// the comments, in order. The holder must not wait for this thread while holding a turn.
+    pub async fn take_turn(&self) -> sqlx::Result<WriteTurn> {
+        let (waiting, waited) = tokio::sync::oneshot::channel();
+        let (turn_over, over) = mpsc::channel::<()>();
+        self.jobs
+            .send(Box::new(move |_conn| {
+                if waiting.send(()).is_ok() {
+                    // Returns when the turn (the only sender) is dropped.
+                    let _ = over.recv();
+                }
+            }))
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        waited.await.map_err(|_| sqlx::Error::PoolClosed)?;
+        Ok(WriteTurn {
+            _turn_over: turn_over,
+        })
+    }
+
     /// Like [`SqliteWriter::run`], for a thread outside the async runtime: blocks until answered.
     /// The job waits its turn behind the comments already queued, and no comment starts until it
     /// has ended.
@@ -102,6 +130,13 @@ impl SqliteWriter {
             .map_err(|_| stopped())?;
         answered.recv().map_err(|_| stopped())
     }
+}
+
+/// Another connection's turn to write (see [`SqliteWriter::take_turn`]); dropping it lets the
+/// writing thread go on. A holder that is cancelled drops it too.
+#[derive(Debug)]
+pub struct WriteTurn {
+    _turn_over: mpsc::Sender<()>,
 }
 
 fn stopped() -> AppError {
@@ -168,3 +203,6 @@ pub fn text(value: Option<&str>) -> Value {
 pub fn int(value: Option<i64>) -> Value {
     value.map_or(Value::Null, Value::Integer)
 }
+
+#[cfg(test)]
+mod tests;
