@@ -168,6 +168,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let maintenance = tokio::spawn(maintain(state.clone()));
+    let histograms = tokio::spawn(telemetry::drain_histograms(state.metrics.clone()));
     let mail = tokio::spawn(notify::worker::run(state.clone(), state.mail_wake.clone()));
     let db = state.db.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -175,19 +176,19 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await?;
     maintenance.abort();
+    histograms.abort();
     mail.abort();
     db.close().await;
     Ok(())
 }
 
-/// Periodic housekeeping: prune rate-limiter memory, let the metrics recorder drain histograms.
+/// Periodic housekeeping: prune rate-limiter memory and expired sessions.
 async fn maintain(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(30));
     loop {
         tick.tick().await;
         let tracked = state.limits.prune();
         state.login_throttle.prune();
-        state.metrics.run_upkeep();
         if let Err(err) = state.sessions.delete_expired().await {
             tracing::warn!(error = %err, "could not delete expired sessions");
         }

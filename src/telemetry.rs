@@ -1,7 +1,7 @@
 //! Logs and metrics: tracing to stdout (human or JSON), Prometheus text at `/metrics`.
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
@@ -43,6 +43,23 @@ pub fn metrics_handle() -> PrometheusHandle {
             handle
         })
         .clone()
+}
+
+/// How often recorded latencies are folded into the histograms.
+pub const HISTOGRAM_DRAIN: Duration = Duration::from_secs(1);
+
+/// Folds recorded latencies into their histograms, every [`HISTOGRAM_DRAIN`].
+///
+/// The Prometheus recorder keeps every recorded value (24 bytes with its timestamp) until it
+/// is drained, so the memory this holds is the request rate times the interval: at 60,000
+/// requests a second, a 30-second interval held ~40 MiB; one second holds ~1.4 MiB.
+pub async fn drain_histograms(handle: PrometheusHandle) {
+    let mut tick = tokio::time::interval(HISTOGRAM_DRAIN);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        handle.run_upkeep();
+    }
 }
 
 /// Counts every request by route and status and records its latency.
