@@ -26,6 +26,7 @@ pub mod readers;
 pub mod settings;
 pub mod site_rules;
 pub mod sqlite_checkpoints;
+pub mod sqlite_params;
 pub mod sqlite_writer;
 pub mod standing;
 pub mod threads;

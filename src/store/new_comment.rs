@@ -19,7 +19,8 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use super::comments::{COMMENT_COLUMNS, CommentRow};
-use super::sqlite_writer::{WriteTransaction, bind_numbered, int, text};
+use super::sqlite_params::{bind_numbered, int, text};
+use super::sqlite_writer::WriteTransaction;
 use super::standing::{self, Author, Standing};
 use super::{Db, write_tx};
 use crate::error::{AppError, AppResult};

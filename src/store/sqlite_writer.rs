@@ -20,8 +20,7 @@
 //! guests signing out (a write through sqlx) took up to 4.2 s of the 5 s busy timeout, after
 //! which SQLite gives up; a moderator acting during a flood is the one who must not wait.
 //!
-//! The SQL is the same portable `$N` text the PostgreSQL arm uses: [`bind_numbered`] binds the
-//! statement's `$N` parameters from one list by number.
+//! The SQL is the same portable `$N` text the PostgreSQL arm uses (see [`super::sqlite_params`]).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -29,8 +28,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context;
-use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags, Statement};
+use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{AppError, AppResult};
 
@@ -177,31 +175,6 @@ impl Drop for WriteTransaction<'_> {
             self.conn.execute_batch("ROLLBACK").ok();
         }
     }
-}
-
-/// Binds each `$N` parameter of `statement` to `values[N - 1]` (SQLite treats `$N` as a named
-/// parameter, so positions alone would not do when a statement uses them out of order).
-pub fn bind_numbered(statement: &mut Statement<'_>, values: &[Value]) -> rusqlite::Result<()> {
-    for index in 1..=statement.parameter_count() {
-        let number = statement
-            .parameter_name(index)
-            .and_then(|name| name.strip_prefix('$'))
-            .and_then(|digits| digits.parse::<usize>().ok())
-            .filter(|n| (1..=values.len()).contains(n))
-            .ok_or(rusqlite::Error::InvalidParameterCount(index, values.len()))?;
-        statement.raw_bind_parameter(index, &values[number - 1])?;
-    }
-    Ok(())
-}
-
-/// Text or NULL, as a bindable value.
-pub fn text(value: Option<&str>) -> Value {
-    value.map_or(Value::Null, |v| Value::Text(v.to_owned()))
-}
-
-/// Integer or NULL, as a bindable value.
-pub fn int(value: Option<i64>) -> Value {
-    value.map_or(Value::Null, Value::Integer)
 }
 
 #[cfg(test)]
