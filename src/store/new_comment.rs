@@ -10,8 +10,8 @@
 //!
 //! The statements are the same on both engines; how they run differs. On PostgreSQL each is its
 //! own round trip inside an sqlx transaction. On SQLite the whole job — the author's standing,
-//! the caller's decision and the insert — runs on the writing thread of
-//! [`super::sqlite_writer`], in one transaction, as one hand-off.
+//! the caller's decision and the insert — is one transaction on the writing connection of
+//! [`super::sqlite_writer`].
 
 use std::sync::LazyLock;
 
@@ -20,7 +20,6 @@ use rusqlite::types::Value;
 
 use super::comments::{COMMENT_COLUMNS, CommentRow};
 use super::sqlite_params::{bind_numbered, int, text};
-use super::sqlite_writer::WriteTransaction;
 use super::standing::{self, Author, Standing};
 use super::{Db, write_tx};
 use crate::error::{AppError, AppResult};
@@ -187,8 +186,8 @@ pub async fn judge_and_insert(
         Db::Sqlite(pools) => {
             pools
                 .comments
-                .run(move |conn| write_on_sqlite(conn, author.as_ref(), now, decide))
-                .await?
+                .write(move |conn| write_on_sqlite(conn, author.as_ref(), now, decide))
+                .await
         }
         Db::Postgres(pool) => {
             let standing = match &author {
@@ -254,23 +253,22 @@ fn is_refusal(err: &sqlx::Error) -> bool {
     })
 }
 
-/// The SQLite arm, on the writing thread: standing, decision and insert in one transaction (a
-/// refusal, an error or a panic drops it, which rolls it back).
+/// The SQLite arm, inside the writing connection's transaction: standing, decision and insert
+/// (a refusal, an error or a panic rolls it all back).
 fn write_on_sqlite(
     conn: &Connection,
     author: Option<&Author>,
     now: i64,
     decide: impl FnOnce(Standing) -> AppResult<NewComment>,
 ) -> AppResult<CommentRow> {
-    let tx = WriteTransaction::begin(conn)?;
     let standing = match author {
-        Some(author) => standing::on_sqlite(tx.conn(), author, now)?,
+        Some(author) => standing::on_sqlite(conn, author, now)?,
         None => Standing::default(),
     };
     let new = decide(standing)?;
     let values = sqlite_values(&new);
     let run = |sql: &str| -> rusqlite::Result<usize> {
-        let mut statement = tx.conn().prepare_cached(sql)?;
+        let mut statement = conn.prepare_cached(sql)?;
         bind_numbered(&mut statement, &values)?;
         statement.raw_execute()
     };
@@ -279,16 +277,15 @@ fn write_on_sqlite(
         run(ISSUE_CREDENTIAL)?;
     }
     let inserted = {
-        let mut statement = tx.conn().prepare_cached(&GUARDED_INSERT)?;
+        let mut statement = conn.prepare_cached(&GUARDED_INSERT)?;
         bind_numbered(&mut statement, &values)?;
         let mut rows = statement.raw_query();
         match rows.next() {
             Ok(Some(row)) => Some(comment_row(row)?),
             Ok(None) => None,
             Err(err) if is_sqlite_refusal(&err) => {
-                // The failed statement undid itself; the transaction rolls back when dropped.
-                let locked: Option<bool> = tx
-                    .conn()
+                // The failed statement undid itself; the transaction is rolled back.
+                let locked: Option<bool> = conn
                     .prepare_cached(THREAD_LOCKED)?
                     .query_row([&new.site, &new.uri], |row| row.get(0))
                     .or_else(|err| match err {
@@ -306,7 +303,6 @@ fn write_on_sqlite(
     if new.record_event {
         run(SQLITE_EVENT)?;
     }
-    tx.commit()?;
     Ok(row)
 }
 
