@@ -1,106 +1,18 @@
-//! Moderators at work: log in, find held comments with their reasons, act on them — and the
-//! protections around all that (sessions, CSRF, login limits, site permissions).
+//! A moderator approves, bans, trusts, edits, replies, deletes and locks from the admin pages,
+//! and readers see the result.
 
-use replybox::admin::accounts::{self, Role};
+use replybox::admin::accounts::Role;
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
 use serde_json::{Value, json};
 
+use super::{Admin, between, status_of};
 use crate::support::{Engine, TestApp, error_code, on_both_engines};
 
 on_both_engines!(
     a_moderator_approves_a_held_comment_and_readers_see_it,
-    forms_without_the_right_csrf_token_change_nothing,
-    pages_need_a_session_and_wrong_passwords_are_limited,
-    a_moderator_cannot_act_on_a_site_not_assigned_to_them,
     a_ban_from_a_card_refuses_the_authors_next_comment,
     trust_edit_reply_delete_and_lock_from_the_admin_pages,
 );
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A browser signed in to the admin pages.
-struct Admin {
-    client: reqwest::Client,
-    base: String,
-    csrf: String,
-}
-
-impl Admin {
-    async fn sign_in(app: &TestApp, name: &str, role: Role, sites: &[&str]) -> Self {
-        let sites: Vec<String> = sites.iter().map(|s| s.to_string()).collect();
-        accounts::add(&app.state.db, name, PASSWORD.into(), role, &sites)
-            .await
-            .expect("account created");
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        let login = client
-            .post(app.url("/admin/login"))
-            .form(&[("name", name), ("password", PASSWORD)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(login.status(), StatusCode::SEE_OTHER, "signed in");
-        let cookie = login.headers()["set-cookie"].to_str().unwrap().to_string();
-        assert!(
-            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-            "{cookie}"
-        );
-        let mut admin = Self {
-            client,
-            base: app.base.clone(),
-            csrf: String::new(),
-        };
-        let page = admin.page("/admin").await;
-        admin.csrf = between(&page, "name=\"csrf\" value=\"", "\"").to_string();
-        admin
-    }
-
-    async fn page(&self, path: &str) -> String {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-        let csp = response.headers()["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .to_string();
-        assert!(
-            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
-            "{csp}"
-        );
-        response.text().await.unwrap()
-    }
-
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let mut form: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
-        form.extend_from_slice(fields);
-        self.client
-            .post(format!("{}{path}", self.base))
-            .form(&form)
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
-    let from = text
-        .find(start)
-        .unwrap_or_else(|| panic!("{start:?} not in page"))
-        + start.len();
-    &text[from..from + text[from..].find(end).expect("end marker")]
-}
-
-async fn status_of(app: &TestApp, id: i64) -> String {
-    app.comment_column(id, "status").await.unwrap()
-}
 
 async fn a_moderator_approves_a_held_comment_and_readers_see_it(engine: Engine) {
     let app = TestApp::start(engine).await;
@@ -159,129 +71,6 @@ async fn a_moderator_approves_a_held_comment_and_readers_see_it(engine: Engine) 
             && audit.contains("pending → approved"),
         "{audit}"
     );
-    app.stop().await;
-}
-
-async fn forms_without_the_right_csrf_token_change_nothing(engine: Engine) {
-    let app = TestApp::start(engine).await;
-    let held = app
-        .post_as_guest("held", "/p/", None, "waiting", "Ada")
-        .await;
-    let id = held["comment"]["id"].as_i64().unwrap().to_string();
-    let mut admin = Admin::sign_in(&app, "alice", Role::Admin, &[]).await;
-    let without = admin
-        .client
-        .post(app.url("/admin/act"))
-        .form(&[("act", format!("approve:{id}"))])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(without.status(), StatusCode::FORBIDDEN);
-    admin.csrf = "forged".into();
-    let forged = admin
-        .post("/admin/act", &[("act", &format!("approve:{id}"))])
-        .await;
-    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
-    assert_eq!(status_of(&app, id.parse().unwrap()).await, "pending");
-    app.stop().await;
-}
-
-async fn pages_need_a_session_and_wrong_passwords_are_limited(engine: Engine) {
-    let app = TestApp::start(engine).await;
-    let client = reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    for path in ["/admin", "/admin/audit", "/admin/bans", "/admin/comments/1"] {
-        let response = client.get(app.url(path)).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(response.headers()["location"], "/admin/login");
-    }
-    let act = client
-        .post(app.url("/admin/act"))
-        .form(&[("act", "approve:1")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(act.headers()["location"], "/admin/login");
-
-    accounts::add(&app.state.db, "alice", PASSWORD.into(), Role::Admin, &[])
-        .await
-        .unwrap();
-    let attempt = |name: &'static str| {
-        client
-            .post(app.url("/admin/login"))
-            .form(&[("name", name), ("password", "guess")])
-            .send()
-    };
-    let wrong_password = attempt("alice").await.unwrap();
-    assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
-    let wrong_name = attempt("mallory").await.unwrap();
-    assert_eq!(wrong_name.status(), StatusCode::UNAUTHORIZED);
-    let (a, b) = (
-        wrong_password.text().await.unwrap(),
-        wrong_name.text().await.unwrap(),
-    );
-    assert!(
-        a.contains("Wrong name or password.") && b.contains("Wrong name or password."),
-        "the same answer for both"
-    );
-    let mut statuses = Vec::new();
-    for _ in 0..5 {
-        statuses.push(attempt("alice").await.unwrap().status());
-    }
-    assert_eq!(
-        statuses.last(),
-        Some(&StatusCode::TOO_MANY_REQUESTS),
-        "{statuses:?}"
-    );
-    // Even the right password waits now.
-    let right = client
-        .post(app.url("/admin/login"))
-        .form(&[("name", "alice"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(right.headers().contains_key("retry-after"));
-    app.stop().await;
-}
-
-async fn a_moderator_cannot_act_on_a_site_not_assigned_to_them(engine: Engine) {
-    let app = TestApp::start(engine).await;
-    let mine = app
-        .post_as_guest("held", "/p/", None, "on my site", "Ada")
-        .await["comment"]["id"]
-        .as_i64()
-        .unwrap();
-    let theirs = app
-        .post_as_guest("first", "/p/", None, "on another site", "Bob")
-        .await["comment"]["id"]
-        .as_i64()
-        .unwrap();
-    let moderator = Admin::sign_in(&app, "mod", Role::Moderator, &["held"]).await;
-    let queue = moderator.page("/admin").await;
-    assert!(
-        queue.contains("on my site") && !queue.contains("on another site"),
-        "{queue}"
-    );
-    let refused = moderator
-        .post("/admin/act", &[("act", &format!("approve:{theirs}"))])
-        .await;
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    assert_eq!(status_of(&app, theirs).await, "pending");
-    let page = moderator
-        .client
-        .get(app.url(&format!("/admin/comments/{theirs}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), StatusCode::FORBIDDEN);
-    let allowed = moderator
-        .post("/admin/act", &[("act", &format!("reject:{mine}"))])
-        .await;
-    assert_eq!(allowed.status(), StatusCode::SEE_OTHER);
-    assert_eq!(status_of(&app, mine).await, "rejected");
     app.stop().await;
 }
 
