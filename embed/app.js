@@ -395,11 +395,15 @@ async function signIn(p) {
   window.parent.postMessage({ type: 'replybox:navigate', url: url.href }, PARENT);
 }
 
+// What to say about a failed sign-in, from replybox's error code (own strings only; a count-less
+// "too fast" for rate_limited; anything else reads as 'generic').
+const signInFailure = (code) => code === 'rate_limited' ? t('rate_limited_soon')
+  : t(Object.prototype.hasOwnProperty.call(STRINGS.en, code) && typeof STRINGS.en[code] === 'string' ? code : 'generic');
+
 // Trades a one-time code for this frame's credential; `error` is what to say if that fails.
 async function exchange(body, error) {
   const j = body.code && (await api('POST', '../auth/exchange', body).catch(() => ({}))).j;
-  // Any other failure reads as 'generic'.
-  if (!j?.credential) return setStatus(t(error), true);
+  if (!j?.credential) return setStatus(signInFailure(error), true);
   save(CRED, j.credential);
   viewer = j.viewer;
   rebuild();
@@ -418,6 +422,12 @@ addEventListener('message', (e) => {
     const claim = load(CLAIM);
     save(CLAIM, null);
     if (claim) exchange({ code: d.code, claim });
+  }
+  // Back from a full-page sign-in that failed: said only by a frame that sent the page there.
+  if (e.origin === PARENT && e.source === window.parent && d?.type === 'replybox:sign-in-failed' && typeof d.error === 'string') {
+    const claim = load(CLAIM);
+    save(CLAIM, null);
+    if (claim) setStatus(signInFailure(d.error), true);
   }
 });
 

@@ -13,14 +13,17 @@
     }
   }
   // Back from a full-page sign-in (taken when the reader's browser blocked the pop-up): replybox
-  // sent this page here with #replybox-code=…. Out of the address bar with it at once, before
-  // analytics scripts that run later read it and before anyone bookmarks or shares the link. The
-  // code alone is useless: the exchange also wants a secret that only our iframe's storage holds.
-  var code = /^#replybox-code=([\w-]{1,128})$/.exec(location.hash);
-  if (location.hash.indexOf('replybox-code=') >= 0) {
+  // sent this page here with #replybox-code=… (or #replybox-error=CODE when it failed). Out of
+  // the address bar with it at once, before analytics scripts that run later read it and before
+  // anyone bookmarks or shares the link. The code alone is useless: the exchange also wants a
+  // secret that only our iframe's storage holds.
+  var back = /^#replybox-(code|error)=([\w-]{1,128})$/.exec(location.hash);
+  if (/replybox-(code|error)=/.test(location.hash)) {
     history.replaceState(history.state, '', location.href.split('#')[0]);
   }
-  code = code && code[1];
+  back = back && (back[1] === 'code'
+    ? { type: 'replybox:code', code: back[2] }
+    : { type: 'replybox:sign-in-failed', error: back[2] });
   if (!me) return;
   var src = new URL(me.src, location.href);
   var origin = src.origin;
@@ -81,10 +84,10 @@
         st.height = Math.ceil(Math.min(m.height, 1e6)) + 'px';
       }
       // The frame says when its listener is up (a message sent earlier would be lost); the
-      // code goes to replybox's origin only, and once.
-      if (m.type === 'replybox:ready' && code) {
-        f.contentWindow.postMessage({ type: 'replybox:code', code: code }, origin);
-        code = null;
+      // code (or the failure) goes to replybox's origin only, and once.
+      if (m.type === 'replybox:ready' && back) {
+        f.contentWindow.postMessage(back, origin);
+        back = null;
       }
       // Pop-up blocked: the frame asks us to take the whole page to the sign-in. A frame on
       // another site may not navigate the top page without a user gesture, this page may. Only

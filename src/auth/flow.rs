@@ -76,13 +76,24 @@ pub async fn start(
     session: Session,
     AppQuery(query): AppQuery<StartQuery>,
 ) -> Response {
-    if let Err(AppError::RateLimited { retry_after_secs }) = state.limits.check_sign_in(ip) {
-        return page::failed(&state, SignInError::rate_limited(retry_after_secs));
-    }
-    match begin(&state, &provider_id, &session, query).await {
+    let back_to = full_page_return(&state, &query);
+    let begun = match state.limits.check_sign_in(ip) {
+        Err(AppError::RateLimited { retry_after_secs }) => {
+            Err(SignInError::rate_limited(retry_after_secs))
+        }
+        _ => begin(&state, &provider_id, &session, query).await,
+    };
+    match begun {
         Ok(url) => Redirect::to(url.as_str()).into_response(),
-        Err(err) => page::failed(&state, err),
+        Err(err) => page::failed(&state, err, back_to.as_deref()),
     }
+}
+
+/// Where a full-page sign-in that fails sends the reader back to: its return address, when that
+/// is a page of the site (otherwise the failure stays on replybox's page).
+fn full_page_return(state: &AppState, query: &StartQuery) -> Option<String> {
+    let site = state.sites.get(&query.site).ok()?;
+    return_url(&site, query.return_to.as_deref()?).ok()
 }
 
 async fn begin(
@@ -158,26 +169,39 @@ pub async fn callback(
     session: Session,
     AppQuery(query): AppQuery<CallbackQuery>,
 ) -> Response {
-    match finish(&state, &provider_id, &session, query).await {
-        Ok((code, None)) => page::signed_in(&state, &code),
-        Ok((code, Some(return_to))) => {
-            Redirect::to(&format!("{return_to}#replybox-code={code}")).into_response()
-        }
-        Err(err) => page::failed(&state, err),
+    let pending = match take_pending(&session).await {
+        Ok(pending) => pending,
+        Err(err) => return page::failed(&state, err, None),
+    };
+    // A full-page sign-in goes back to its page, signed in or not.
+    let back_to = pending.return_to.clone();
+    match finish(&state, &provider_id, &session, pending, query).await {
+        Ok(code) => match back_to {
+            None => page::signed_in(&state, &code),
+            Some(page) => Redirect::to(&format!("{page}#replybox-code={code}")).into_response(),
+        },
+        Err(err) => page::failed(&state, err, back_to.as_deref()),
     }
 }
 
+/// The sign-in this browser started (it can be finished once).
+async fn take_pending(session: &Session) -> Result<Pending, SignInError> {
+    session
+        .remove(PENDING)
+        .await
+        .map_err(SignInError::internal)?
+        .ok_or_else(|| SignInError::invalid_state("no sign-in pending in this session"))
+}
+
+/// Checks the callback against the pending sign-in, signs the reader in, and returns the
+/// one-time code for the widget.
 async fn finish(
     state: &AppState,
     provider_id: &str,
     session: &Session,
+    pending: Pending,
     query: CallbackQuery,
-) -> Result<(String, Option<String>), SignInError> {
-    let pending: Pending = session
-        .remove(PENDING)
-        .await
-        .map_err(SignInError::internal)?
-        .ok_or_else(|| SignInError::invalid_state("no sign-in pending in this session"))?;
+) -> Result<String, SignInError> {
     let state_matches = query
         .state
         .as_deref()
@@ -250,7 +274,7 @@ async fn finish(
         user_id,
         "signed in"
     );
-    Ok((code.token, pending.return_to))
+    Ok(code.token)
 }
 
 /// `POST /auth/exchange` body: the one-time code, and for a full-page sign-in the claim.

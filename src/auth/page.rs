@@ -1,9 +1,13 @@
 //! The page the sign-in popup ends on. It carries the one-time code (or the reason it failed)
 //! in the document, never in its URL; `/auth/popup.js` posts it to the widget — to replybox's
 //! own origin only — and closes the popup. A failure stays on screen with a clear sentence.
+//!
+//! A full-page sign-in (the pop-up was blocked) that fails goes back to the reader's page with
+//! `#replybox-error=CODE` instead, where the widget says what happened in the reader's language.
+//! The fragment carries only our own error code, never a secret.
 
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::SignInError;
 use crate::app::AppState;
@@ -24,12 +28,16 @@ pub fn signed_in(state: &AppState, code: &str) -> Response {
     )
 }
 
-/// The end of a failed sign-in.
-pub fn failed(state: &AppState, err: SignInError) -> Response {
+/// The end of a failed sign-in: back to `back_to` (a page of the site, for a full-page sign-in)
+/// with the error's code, or this page.
+pub fn failed(state: &AppState, err: SignInError, back_to: Option<&str>) -> Response {
     if err.status.is_server_error() && err.code == "internal_error" {
         tracing::error!(error = %err, "sign-in failed");
     } else {
         tracing::info!(error = %err, "sign-in refused");
+    }
+    if let Some(page) = back_to {
+        return Redirect::to(&format!("{page}#replybox-error={}", err.code)).into_response();
     }
     let mut response = render(
         state,

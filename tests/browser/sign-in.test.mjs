@@ -186,5 +186,41 @@ describe('sign-in in Chromium', () => {
         await b.close();
       }
     });
+
+    test(`third-party cookies ${mode}: a full-page sign-in the reader cancels comes back and says so`, T, async () => {
+      const b = await openBrowser(env, mode);
+      const { page } = b;
+      const visited = [];
+      page.on('framenavigated', (fr) => { if (fr === page.mainFrame()) visited.push(fr.url()); });
+      // At the provider, the reader says no: the test provider refuses `login_hint=deny`, which
+      // replybox's start passes on (routes do not see the redirect to the provider itself).
+      await page.route((url) => url.href.startsWith(`${env.rb.origin}/auth/corp/start?`), (route) => {
+        const url = new URL(route.request().url());
+        url.searchParams.set('login_hint', 'deny');
+        return route.continue({ url: url.href });
+      });
+      const post = `${env.blog.origin}/post/full-page-cancelled-${mode}?site=open&title=Cancelled`;
+      try {
+        await page.goto(post);
+        let f = await widget(page);
+        await f.evaluate(() => { window.open = () => null; });
+        await f.click('button.rb-provider[data-provider=corp]');
+
+        const back = await until(() => visited.find((u) => u.includes('#replybox-error=')), 20_000, 'the return to the post');
+        assert.equal(back, `${post}#replybox-error=sign_in_denied`);
+        f = await widget(page);
+        await until(async () => (await f.textContent('#rb-status')) === 'Log-in was cancelled.', 10_000, 'the message');
+        assert.equal(page.url(), post, 'the reason left the address bar');
+        assert.equal(await f.evaluate(() => localStorage.getItem('replybox.claim')), null, 'the secret is used up');
+        assert.equal(await f.evaluate(() => localStorage.getItem('replybox.credential')), null);
+        assert.ok(await f.$('button.rb-provider[data-provider=corp]'), 'the reader can try again');
+        assert.deepEqual(b.dialogs, []);
+        assert.deepEqual(b.problems, []);
+      } finally {
+        await fsp.mkdir(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(ARTIFACTS, `sign-in-full-page-cancelled-${mode}.png`) }).catch(() => {});
+        await b.close();
+      }
+    });
   }
 });

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::sign_in_support::{World, code_in, error_in};
+use crate::sign_in_support::{World, code_in, error_in, location};
 use crate::support::{BLOG, Engine, on_both_engines};
 
 on_both_engines!(
@@ -14,6 +14,7 @@ on_both_engines!(
     a_signed_in_reader_is_known_once_a_comment_was_approved,
     sites_offer_the_providers_they_list,
     denied_consent_is_a_clear_failure,
+    a_failed_full_page_sign_in_goes_back_to_the_page_with_the_reason,
     a_brand_new_identity_is_held_where_the_site_asks,
     a_site_moderator_is_recognised_by_their_identity,
 );
@@ -237,6 +238,65 @@ async fn denied_consent_is_a_clear_failure(engine: Engine) {
     assert!(html.contains("You did not allow the sign-in"));
     assert!(code_in(&html).is_none());
     assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
+}
+
+/// With pop-ups blocked the whole page went to the sign-in: a failure brings the reader back to
+/// that page with the reason's code (the widget says it), not to a dead end on replybox.
+async fn a_failed_full_page_sign_in_goes_back_to_the_page_with_the_reason(engine: Engine) {
+    let world = World::start(engine, false).await;
+    let page = "http://blog.test/post?x=1";
+    let claim = "a".repeat(64);
+    let start = |browser: &reqwest::Client, provider: &str, hint: &str| {
+        browser
+            .get(world.url(&format!("/auth/{provider}/start")))
+            .query(&[
+                ("site", "open"),
+                ("return", page),
+                ("claim", &claim),
+                ("login_hint", hint),
+            ])
+            .send()
+    };
+
+    // The reader cancels at the provider.
+    let browser = world.browser();
+    let to_provider = start(&browser, "corp", "deny").await.unwrap();
+    let callback = world
+        .through_provider(&browser, location(&to_provider).unwrap())
+        .await;
+    let back = browser.get(callback).send().await.unwrap();
+    assert_eq!(back.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&back).unwrap().as_str(),
+        format!("{page}#replybox-error=sign_in_denied")
+    );
+    assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
+
+    // The sign-in cannot even start (a provider the site does not offer).
+    let refused = start(&world.browser(), "nope", "ada").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&refused).unwrap().as_str(),
+        format!("{page}#replybox-error=unknown_provider")
+    );
+
+    // A return address off the site's origins is never followed: the failure stays here.
+    let foreign = world
+        .browser()
+        .get(world.url("/auth/corp/start"))
+        .query(&[
+            ("site", "open"),
+            ("return", "https://evil.example/"),
+            ("claim", &claim),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        error_in(&foreign.text().await.unwrap()).as_deref(),
+        Some("invalid_return")
+    );
 }
 
 async fn a_brand_new_identity_is_held_where_the_site_asks(engine: Engine) {
