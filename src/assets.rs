@@ -61,7 +61,7 @@ impl Asset {
     }
 
     /// A script or stylesheet: served without its comments (see [`minify`]).
-    fn code(source: &'static str, content_type: &'static str, cache: CachePolicy) -> Self {
+    fn code(source: &str, content_type: &'static str, cache: CachePolicy) -> Self {
         let body = Bytes::from(minify::strip_comments(source));
         Self {
             etag: etag_of(&body),
@@ -113,6 +113,30 @@ fn content_hash(body: &[u8]) -> String {
     hex(&Sha256::digest(body))[..12].to_string()
 }
 
+/// The thread app (the iframe's script), one source file per part, joined in this order into
+/// the one `app.js` served (one request, no build step): every part shares one function scope,
+/// so a part may use what an earlier one declares. It talks only to its own origin; the one
+/// `innerHTML` is the comment's server-sanitised html (`thread.js`), every other string from
+/// users goes through `textContent` or attributes.
+const APP_JS_PARTS: [&str; 8] = [
+    include_str!("../embed/app/strings.js"),
+    include_str!("../embed/app/frame.js"),
+    include_str!("../embed/app/thread.js"),
+    include_str!("../embed/app/form.js"),
+    include_str!("../embed/app/sign-in.js"),
+    include_str!("../embed/app/replying.js"),
+    include_str!("../embed/app/posting.js"),
+    include_str!("../embed/app/start.js"),
+];
+
+/// The thread app's source, its parts inside one strict-mode function.
+fn app_js_source() -> String {
+    format!(
+        "(() => {{\n'use strict';\n{}}})();\n",
+        APP_JS_PARTS.concat()
+    )
+}
+
 struct Assets {
     loader: Asset,
     app_js_name: String,
@@ -127,7 +151,7 @@ struct Assets {
 
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
     let app_js = Asset::code(
-        include_str!("../embed/app.js"),
+        &app_js_source(),
         "text/javascript; charset=utf-8",
         CachePolicy::Immutable,
     );
@@ -292,11 +316,7 @@ pub fn widget_sizes() -> Vec<(&'static str, usize, usize, usize)> {
             include_str!("../embed/embed.js").len(),
             &assets.loader,
         ),
-        (
-            "app.js",
-            include_str!("../embed/app.js").len(),
-            &assets.app_js,
-        ),
+        ("app.js", app_js_source().len(), &assets.app_js),
         (
             "app.css",
             include_str!("../embed/app.css").len(),
