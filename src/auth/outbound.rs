@@ -5,6 +5,7 @@
 //! could be turned into a request against the host's own network (SSRF).
 
 use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +32,17 @@ pub enum OutboundError {
 pub struct Outbound {
     client: reqwest::Client,
     allow_private: bool,
+}
+
+/// The OAuth2 and OpenID Connect libraries send their requests (discovery, code exchange,
+/// userinfo) through [`Outbound::send`], with its checks.
+impl<'c> oauth2::AsyncHttpClient<'c> for Outbound {
+    type Error = OutboundError;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, OutboundError>> + Send + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(self.send(request))
+    }
 }
 
 impl Outbound {

@@ -6,7 +6,7 @@
 use oauth2::TokenResponse;
 use oauth2::basic::BasicClient;
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, HttpRequest, PkceCodeChallenge,
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, Scope, TokenUrl,
 };
 use serde_json::Value;
@@ -64,11 +64,6 @@ impl Provider {
         verifier: PkceCodeVerifier,
         attempt: &Attempt,
     ) -> Result<Profile, SignInError> {
-        let outbound = providers.outbound.clone();
-        let http = move |request: HttpRequest| {
-            let outbound = outbound.clone();
-            async move { outbound.send(request).await }
-        };
         let (endpoints, client_id, secret, instance) = self
             .oauth2_endpoints(providers, db, redirect, attempt.instance.as_deref())
             .await?;
@@ -84,7 +79,7 @@ impl Provider {
         let token = client
             .exchange_code(code)
             .set_pkce_verifier(verifier)
-            .request_async(&http)
+            .request_async(&providers.outbound)
             .await
             .map_err(token_error)?;
         let (status, _, body) = providers

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use oauth2::{
-    AuthorizationCode, ClientId, CsrfToken, HttpRequest, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, Scope,
+    AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
 };
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
@@ -76,11 +75,6 @@ impl Provider {
         verifier: PkceCodeVerifier,
         attempt: &Attempt,
     ) -> Result<Profile, SignInError> {
-        let outbound = providers.outbound.clone();
-        let http = move |request: HttpRequest| {
-            let outbound = outbound.clone();
-            async move { outbound.send(request).await }
-        };
         let metadata = self.metadata(&providers.outbound).await?;
         let client = CoreClient::from_provider_metadata(
             (*metadata).clone(),
@@ -93,7 +87,7 @@ impl Provider {
             .exchange_code(code)
             .map_err(|e| SignInError::provider(format!("no token endpoint: {e}")))?
             .set_pkce_verifier(verifier)
-            .request_async(&http)
+            .request_async(&providers.outbound)
             .await
             .map_err(token_error)?;
         let id_token = token
@@ -110,7 +104,7 @@ impl Provider {
             let info: CoreUserInfoClaims = client
                 .user_info(token.access_token().clone(), Some(claims.subject().clone()))
                 .map_err(|e| SignInError::provider(e.to_string()))?
-                .request_async(&http)
+                .request_async(&providers.outbound)
                 .await
                 .map_err(|e| match e {
                     openidconnect::UserInfoError::Request(e) => SignInError::from(e),
@@ -140,12 +134,7 @@ impl Provider {
                 return Ok(cached.clone());
             }
         }
-        let outbound = outbound.clone();
-        let http = move |request: HttpRequest| {
-            let outbound = outbound.clone();
-            async move { outbound.send(request).await }
-        };
-        let discovered = CoreProviderMetadata::discover_async(issuer.clone(), &http)
+        let discovered = CoreProviderMetadata::discover_async(issuer.clone(), outbound)
             .await
             .map_err(|e| SignInError::unavailable(format!("discovery: {e}")))?;
         let discovered = Arc::new(discovered);
