@@ -84,8 +84,9 @@ const exact = (iso) => {
   } catch { return iso; }
 };
 const httpUrl = (u) => { try { return /^https?:$/.test(new URL(u).protocol) ? u : null; } catch { return null; } };
-// Avatars come from replybox itself; anything else is not loaded (no third-party requests).
-const ownUrl = (u) => { try { return new URL(u, location.href).origin === location.origin ? u : null; } catch { return null; } };
+// Avatars come from replybox itself: the path of the address it gave, on this frame's own origin
+// (the same server, whatever name the page reached it by), so nothing is loaded from elsewhere.
+const avatarUrl = (u) => { try { const a = new URL(u, location.href); return /^https?:$/.test(a.protocol) ? new URL(a.pathname, location.href).href : null; } catch { return null; } };
 
 // ---- Height reporting to the embedding page
 let lastHeight = -1;

@@ -17,7 +17,7 @@ function item(c, inReplyTo) {
   const name = href
     ? h('a', { href, rel: 'nofollow ugc noopener noreferrer', target: '_blank' }, a.name || '')
     : h('span', {}, a.name || '');
-  const avatar = ownUrl(a.avatar);
+  const avatar = avatarUrl(a.avatar);
   const body = h('div', { class: 'rb-body' });
   if (c.status === 'deleted') body.append(h('p', { class: 'rb-note' }, t('deleted')));
   else body.innerHTML = c.html || ''; // sanitised by the server (ammonia): the only innerHTML here

@@ -117,7 +117,7 @@ ${extra}`);
 
 /**
  * The blog: a second site (127.0.0.1, while replybox is on localhost).
- *   /post/<slug>?site=S[&theme=T][&lang=L][&uri=U][&title=…][&canonical=URL]
+ *   /post/<slug>?site=S[&theme=T][&lang=L][&uri=U][&title=…][&canonical=URL][&replybox=ip]
  *                                                     a post embedding the thread
  *   /index?site=S&uris=/a,/b                          an index page with count spans only
  */
@@ -125,8 +125,10 @@ export async function startBlog(port, replyboxOrigin) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://blog');
     const q = url.searchParams;
+    // ?replybox=ip: the page reaches replybox by its address (127.0.0.1), not by public_url's name.
+    const from = q.get('replybox') === 'ip' ? replyboxOrigin.replace('//localhost:', '//127.0.0.1:') : replyboxOrigin;
     const script = (extra = '') =>
-      `<script src="${esc(replyboxOrigin)}/embed.js" data-site="${esc(q.get('site') || 'open')}"${extra} async></script>`;
+      `<script src="${esc(from)}/embed.js" data-site="${esc(q.get('site') || 'open')}"${extra} async></script>`;
     const canonical = q.has('canonical') ? `<link rel="canonical" href="${esc(q.get('canonical'))}">` : '';
     const page = (title, main) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -206,7 +208,8 @@ export async function openBrowser(env, mode, { viewport = { width: 1000, height:
 /**
  * One story in one cookie mode: a fresh profile, a screenshot at the end (pass or fail) in
  * tests/artifacts/<name>-<mode>.png, and the checks every story shares: no request left the
- * two sites, no dialog opened, no uncaught error or CSP violation.
+ * two sites (or the origins `opts.alsoAllowed` names), no dialog opened, no uncaught error or
+ * CSP violation.
  */
 export async function story(env, mode, name, fn, opts) {
   const b = await openBrowser(env, mode, opts);
@@ -220,7 +223,7 @@ export async function story(env, mode, name, fn, opts) {
   await screenshot(b.page, path.join(ARTIFACTS, `${name}-${mode}.png`)).catch(() => {});
   await b.close();
   if (failure) throw failure;
-  const allowed = new Set([env.blog.origin, env.rb.origin]);
+  const allowed = new Set([env.blog.origin, env.rb.origin, ...(opts?.alsoAllowed ?? [])]);
   const foreign = b.requests.filter((r) => /^https?:/.test(r.url) && !allowed.has(new URL(r.url).origin));
   if (foreign.length) throw new Error(`requests to other origins:\n${foreign.map((r) => r.url).join('\n')}`);
   if (b.dialogs.length) throw new Error(`dialogs opened:\n${b.dialogs.join('\n')}`);

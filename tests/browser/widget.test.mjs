@@ -53,7 +53,8 @@ describe('replybox widget in Chromium', () => {
           assert.ok(await time.getAttribute('datetime'));
           assert.ok(await time.getAttribute('title'));
           assert.match(await time.textContent(), /just now|minute/);
-          // Avatars, if any, come from replybox itself.
+          // Every comment shows its avatar, drawn by replybox itself.
+          await until(() => f.$$eval('img.rb-av', (imgs) => imgs.length === 2 && imgs.every((i) => i.complete && i.naturalWidth > 0)), 10_000, 'both avatars');
           for (const src of await f.$$eval('img.rb-av', (imgs) => imgs.map((i) => i.src))) {
             assert.equal(new URL(src).origin, env.rb.origin);
           }
@@ -90,6 +91,18 @@ describe('replybox widget in Chromium', () => {
           assert.ok(await found(postUrl(`other-${mode}`, { uri: key })), 'data-uri');
           assert.ok(!(await found(postUrl(`alias-${mode}`))), 'a different path is a different thread');
         }));
+
+      test('a page that reaches replybox by another name than public_url still shows avatars', T, () =>
+        story(env, mode, 'other-name', async ({ page }) => {
+          const uri = `/post/other-name-${mode}`;
+          await seed(env, { uri, title: 'Other name', body: 'Seen from 127.0.0.1.', author: { name: 'Ip' } });
+          await page.goto(postUrl(`other-name-${mode}`, { replybox: 'ip' }));
+          const f = await widget(page);
+          const frameOrigin = await f.evaluate(() => location.origin);
+          assert.equal(frameOrigin, env.rb.origin.replace('//localhost:', '//127.0.0.1:'));
+          await until(() => f.$$eval('img.rb-av', (imgs) => imgs.length === 1 && imgs[0].complete && imgs[0].naturalWidth > 0), 10_000, 'the avatar');
+          assert.equal(new URL(await f.$eval('img.rb-av', (i) => i.src)).origin, frameOrigin, 'from the frame\'s own origin');
+        }, { alsoAllowed: [env.rb.origin.replace('//localhost:', '//127.0.0.1:')] }));
 
       test('a guest posts and sees the comment (site open)', T, () =>
         story(env, mode, 'guest-post', async ({ page }) => {
