@@ -37,7 +37,7 @@ use super::sqlite_writer::{self, SqliteWriter};
 pub const INTERVAL: Duration = Duration::from_millis(250);
 
 /// A log with more frames than this (4 KiB pages, so ~4 MiB: SQLite's own auto-checkpoint size)
-/// that a passive copy could not finish is restarted.
+/// is restarted after its passive copy.
 pub const RESTART_FRAMES: i64 = 1_000;
 
 /// How long a restart may hold off writers while readers of old frames finish; a restart that
@@ -135,15 +135,11 @@ impl Log {
 fn restart(conn: &mut Connection) -> rusqlite::Result<Progress> {
     conn.busy_timeout(RESTART_WAIT)?;
     let restart = match progress(conn, "PRAGMA wal_checkpoint(RESTART)") {
-        Err(rusqlite::Error::SqliteFailure(failure, _))
-            if failure.code == rusqlite::ErrorCode::DatabaseBusy =>
-        {
-            Ok(Progress {
-                busy: true,
-                frames: 0,
-                copied: 0,
-            })
-        }
+        Err(err) if sqlite_writer::is_busy(&err) => Ok(Progress {
+            busy: true,
+            frames: 0,
+            copied: 0,
+        }),
         answer => answer,
     };
     conn.busy_timeout(sqlite_writer::BUSY_TIMEOUT)?;

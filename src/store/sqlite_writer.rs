@@ -224,7 +224,8 @@ fn begin_without_waiting(conn: &Connection) -> rusqlite::Result<WriteTransaction
     begun
 }
 
-fn is_busy(err: &rusqlite::Error) -> bool {
+/// SQLite's write lock was held by another connection (`SQLITE_BUSY`).
+pub(super) fn is_busy(err: &rusqlite::Error) -> bool {
     matches!(err, rusqlite::Error::SqliteFailure(failure, _)
         if failure.code == rusqlite::ErrorCode::DatabaseBusy)
 }
