@@ -18,6 +18,14 @@
 //! `return#replybox-code=CODE`: the blog's page can see CODE, but the exchange also demands the
 //! claim's preimage, which never leaves the frame, and a wrong preimage burns the code. A link
 //! crafted by someone else carries *their* claim, and they never see the victim's CODE.
+//!
+//! Two more guards keep that promise. A return page must not be one replybox itself serves
+//! (only its demo pages qualify) nor any `/auth/` or `/mail/` path: such a page could pass the
+//! fragment on (a redirect keeps it), e.g. to `/auth/mastodon/start?instance=<attacker>`, and
+//! the attacker who chose the claim knows its secret. And a full-page sign-in stops first on a
+//! replybox page naming the site, the provider and the return page; its "Continue" link carries
+//! a token kept in this browser's session, so a crafted link is never one click. Any open
+//! redirect on a site's own origin still defeats this flow: blog owners must not have one.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
@@ -41,6 +49,8 @@ use crate::store::{self, identities::SignedInAccount};
 
 /// The session key of the pending sign-in.
 const PENDING: &str = "replybox.sign_in";
+/// The session key of a full-page sign-in waiting for the reader's go-ahead.
+const CONFIRMING: &str = "replybox.sign_in_confirm";
 /// How long the widget has to exchange its code.
 pub const CODE_LIFETIME_MS: i64 = 60_000;
 /// How long a reader may take at the provider.
@@ -57,6 +67,16 @@ struct Pending {
     started_at: i64,
 }
 
+/// A full-page sign-in shown its confirmation page: the token its "Continue" link carries, and
+/// what it was shown for (a token confirms nothing else).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Confirming {
+    token: String,
+    provider: String,
+    return_to: String,
+    claim_hash: String,
+}
+
 /// `GET /auth/{provider}/start` parameters.
 #[derive(Debug, Deserialize)]
 pub struct StartQuery {
@@ -66,6 +86,41 @@ pub struct StartQuery {
     claim: Option<String>,
     instance: Option<String>,
     login_hint: Option<String>,
+    /// The token of the confirmation page's "Continue" link (full-page sign-in only).
+    confirm: Option<String>,
+}
+
+impl StartQuery {
+    /// The same start again, with the confirmation page's token.
+    fn confirmed_by(&self, token: &str) -> String {
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        pairs.append_pair("site", &self.site);
+        for (key, value) in [
+            ("return", &self.return_to),
+            ("claim", &self.claim),
+            ("instance", &self.instance),
+            ("login_hint", &self.login_hint),
+        ] {
+            if let Some(value) = value {
+                pairs.append_pair(key, value);
+            }
+        }
+        pairs.append_pair("confirm", token);
+        pairs.finish()
+    }
+}
+
+/// Where `start` sends the reader.
+enum Next {
+    /// Off to the provider.
+    Provider(url::Url),
+    /// First to the confirmation page of a full-page sign-in.
+    Confirm {
+        site_name: String,
+        provider_name: String,
+        return_to: String,
+        continue_url: String,
+    },
 }
 
 /// `GET /auth/{provider}/start`: off to the provider.
@@ -84,7 +139,19 @@ pub async fn start(
         _ => begin(&state, &provider_id, &session, query).await,
     };
     match begun {
-        Ok(url) => Redirect::to(url.as_str()).into_response(),
+        Ok(Next::Provider(url)) => Redirect::to(url.as_str()).into_response(),
+        Ok(Next::Confirm {
+            site_name,
+            provider_name,
+            return_to,
+            continue_url,
+        }) => page::confirm(
+            &state,
+            &site_name,
+            &provider_name,
+            &return_to,
+            &continue_url,
+        ),
         Err(err) => page::failed(&state, err, back_to.as_deref()),
     }
 }
@@ -93,24 +160,24 @@ pub async fn start(
 /// is a page of the site (otherwise the failure stays on replybox's page).
 fn full_page_return(state: &AppState, query: &StartQuery) -> Option<String> {
     let site = state.sites.get(&query.site).ok()?;
-    return_url(&site, query.return_to.as_deref()?).ok()
+    return_url(state, &site, query.return_to.as_deref()?).ok()
 }
 
 async fn begin(
     state: &AppState,
     provider_id: &str,
     session: &Session,
-    query: StartQuery,
-) -> Result<url::Url, SignInError> {
+    mut query: StartQuery,
+) -> Result<Next, SignInError> {
     let site = state
         .sites
         .get(&query.site)
         .map_err(|_| SignInError::bad_request("unknown_site", "unknown site"))?;
     let provider = super::offered(state, &site, provider_id)?;
-    let (return_to, claim_hash) = match (query.return_to, query.claim) {
+    let (return_to, claim_hash) = match (&query.return_to, &query.claim) {
         (None, None) => (None, None),
         (Some(return_to), Some(claim)) => {
-            let return_to = return_url(&site, &return_to)?;
+            let return_to = return_url(state, &site, return_to)?;
             if claim.len() != 64 || !claim.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(SignInError::bad_request(
                     "invalid_claim",
@@ -128,6 +195,38 @@ async fn begin(
     };
     if provider.needs_instance() && query.instance.as_deref().is_none_or(str::is_empty) {
         return Err(SignInError::bad_request("invalid_instance", "no instance"));
+    }
+    if let (Some(return_to), Some(claim_hash)) = (&return_to, &claim_hash) {
+        let shown = Confirming {
+            token: String::new(),
+            provider: provider_id.to_string(),
+            return_to: return_to.clone(),
+            claim_hash: claim_hash.clone(),
+        };
+        if !confirmed(session, &shown, query.confirm.take()).await? {
+            let token = Credential::generate().token;
+            session
+                .insert(
+                    CONFIRMING,
+                    Confirming {
+                        token: token.clone(),
+                        ..shown
+                    },
+                )
+                .await
+                .map_err(SignInError::internal)?;
+            let continue_url = format!(
+                "{}/auth/{provider_id}/start?{}",
+                state.public_base(),
+                query.confirmed_by(&token)
+            );
+            return Ok(Next::Confirm {
+                site_name: site.config.name.clone(),
+                provider_name: provider.name.clone(),
+                return_to: return_to.clone(),
+                continue_url,
+            });
+        }
     }
     let login_hint = query.login_hint.filter(|h| !h.is_empty() && h.len() <= 100);
     let (url, attempt) = provider
@@ -151,7 +250,29 @@ async fn begin(
         .insert(PENDING, pending)
         .await
         .map_err(SignInError::internal)?;
-    Ok(url)
+    Ok(Next::Provider(url))
+}
+
+/// Whether this browser's reader pressed "Continue" on the confirmation page shown for exactly
+/// this sign-in. The token works once.
+async fn confirmed(
+    session: &Session,
+    shown: &Confirming,
+    presented: Option<String>,
+) -> Result<bool, SignInError> {
+    let Some(presented) = presented else {
+        return Ok(false);
+    };
+    let kept: Option<Confirming> = session
+        .remove(CONFIRMING)
+        .await
+        .map_err(SignInError::internal)?;
+    Ok(kept.is_some_and(|kept| {
+        constant_time_eq(&kept.token, &presented)
+            && kept.provider == shown.provider
+            && kept.return_to == shown.return_to
+            && kept.claim_hash == shown.claim_hash
+    }))
 }
 
 /// `GET /auth/{provider}/callback` parameters.
@@ -312,14 +433,17 @@ pub async fn exchange(
     let taken = store::users::take_code(&state.db, &hash_token(&input.code), now)
         .await?
         .ok_or_else(invalid)?;
-    if let Some(claim_hash) = &taken.claim_hash {
-        let presented = input
-            .claim
-            .as_deref()
-            .map(|c| hex(&Sha256::digest(c.as_bytes())));
-        if !presented.is_some_and(|p| constant_time_eq(&p, claim_hash)) {
-            return Err(invalid());
+    // A full-page code needs its claim's secret; a popup code must come without one (a
+    // claim presented with it means the code was planted in a full-page return: login CSRF).
+    let claim_holds = match (&taken.claim_hash, input.claim.as_deref()) {
+        (None, None) => true,
+        (Some(claim_hash), Some(secret)) => {
+            constant_time_eq(&hex(&Sha256::digest(secret.as_bytes())), claim_hash)
         }
+        _ => false,
+    };
+    if !claim_holds {
+        return Err(invalid());
     }
     let credential = Credential::generate();
     let reader_id = store::users::issue_credential(
@@ -346,19 +470,45 @@ fn redirect_url(state: &AppState, provider_id: &str) -> Result<RedirectUrl, Sign
     .map_err(SignInError::internal)
 }
 
-/// A return page must be an http(s) URL on one of the site's origins.
-fn return_url(site: &crate::sites::Site, raw: &str) -> Result<String, SignInError> {
+/// A return page must be an http(s) URL on one of the site's origins, and not a page replybox
+/// itself serves (bar its demo pages) nor any `/auth/` or `/mail/` path (see the module doc).
+fn return_url(
+    state: &AppState,
+    site: &crate::sites::Site,
+    raw: &str,
+) -> Result<String, SignInError> {
     let refused = || SignInError::bad_request("invalid_return", format!("return {raw:?}"));
     let mut url = url::Url::parse(raw).map_err(|_| refused())?;
     if !matches!(url.scheme(), "http" | "https")
         || !url.username().is_empty()
         || url.password().is_some()
         || !site.origins.contains(&url.origin().ascii_serialization())
+        || served_by_replybox(state.public_base(), &url)
     {
         return Err(refused());
     }
     url.set_fragment(None);
     Ok(url.to_string())
+}
+
+/// Whether `url` is one of replybox's own routes (under `public_url`), other than a demo page,
+/// or an `/auth/` or `/mail/` path anywhere on the origin.
+fn served_by_replybox(public_base: &str, url: &url::Url) -> bool {
+    let path = url.path();
+    if path.starts_with("/auth/") || path.starts_with("/mail/") {
+        return true;
+    }
+    let Ok(base) = url::Url::parse(public_base) else {
+        return true;
+    };
+    if base.origin() != url.origin() {
+        return false;
+    }
+    let prefix = base.path().trim_end_matches('/');
+    match path.strip_prefix(prefix) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => !rest.starts_with("/demo/"),
+        _ => false,
+    }
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {

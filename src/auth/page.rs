@@ -54,6 +54,37 @@ pub fn failed(state: &AppState, err: SignInError, back_to: Option<&str>) -> Resp
     response
 }
 
+/// The stop before a full-page sign-in leaves for the provider: it names the site, the provider
+/// and the page the reader will come back to, so a link someone else crafted is never one click.
+/// "Continue" carries the token kept in this browser's session; "Cancel" goes back to the page.
+pub fn confirm(
+    state: &AppState,
+    site: &str,
+    provider: &str,
+    return_to: &str,
+    continue_url: &str,
+) -> Response {
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Sign in to comment</title><link rel=\"stylesheet\" href=\"{base}/auth/popup.css\"></head>\
+         <body><main id=\"replybox-sign-in\" data-confirm><h1>Sign in to comment on {site}</h1>\
+         <p>You are about to sign in with <strong>{provider}</strong>. Afterwards you will go back \
+         to <span class=\"rb-return\">{return_to}</span>.</p>\
+         <p><a id=\"replybox-continue\" class=\"rb-button\" href=\"{continue_url}\">Continue \
+         to {provider}</a> <a id=\"replybox-cancel\" href=\"{cancel}\">Cancel</a></p>\
+         <p class=\"rb-small\">If you did not just ask to sign in, press Cancel.</p>\
+         </main></body></html>\n",
+        site = escape(site),
+        provider = escape(provider),
+        return_to = escape(return_to),
+        continue_url = escape(continue_url),
+        cancel = escape(&format!("{return_to}#replybox-error=sign_in_denied")),
+        base = escape(state.public_base()),
+    );
+    with_page_headers((StatusCode::OK, html).into_response())
+}
+
 fn render(state: &AppState, status: StatusCode, title: &str, text: &str, data: &str) -> Response {
     let base = state.public_base();
     let html = format!(
@@ -66,7 +97,12 @@ fn render(state: &AppState, status: StatusCode, title: &str, text: &str, data: &
         text = escape(text),
         base = escape(base),
     );
-    let mut response = (status, html).into_response();
+    with_page_headers((status, html).into_response())
+}
+
+/// The headers of every sign-in page: HTML, never cached, no referrer, nothing but our own
+/// script and style, never framed.
+fn with_page_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -92,4 +128,5 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }

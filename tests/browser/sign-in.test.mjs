@@ -148,6 +148,10 @@ describe('sign-in in Chromium', () => {
         let f = await widget(page);
         await f.evaluate(() => { window.open = () => null; });
         await f.click('button.rb-provider[data-provider=corp]');
+        // replybox's own page asks before leaving for the provider (a crafted link is never one click).
+        await page.waitForSelector('#replybox-continue', { timeout: 20_000 });
+        assert.match(await page.textContent('main'), /Open blog[\s\S]*Corp/);
+        await page.click('#replybox-continue');
 
         const back = await until(() => visited.find((u) => u.includes('#replybox-code=')), 20_000, 'the return to the post');
         assert.ok(back.startsWith(`${post}#replybox-code=`), back);
@@ -205,6 +209,10 @@ describe('sign-in in Chromium', () => {
         let f = await widget(page);
         await f.evaluate(() => { window.open = () => null; });
         await f.click('button.rb-provider[data-provider=corp]');
+        // replybox's own page asks before leaving for the provider (a crafted link is never one click).
+        await page.waitForSelector('#replybox-continue', { timeout: 20_000 });
+        assert.match(await page.textContent('main'), /Open blog[\s\S]*Corp/);
+        await page.click('#replybox-continue');
 
         const back = await until(() => visited.find((u) => u.includes('#replybox-error=')), 20_000, 'the return to the post');
         assert.equal(back, `${post}#replybox-error=sign_in_denied`);

@@ -5,6 +5,7 @@ mod smtp;
 mod support;
 
 mod admin;
+mod advisories;
 mod cli;
 mod comments;
 mod concurrent_writes;

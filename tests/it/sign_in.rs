@@ -246,21 +246,20 @@ async fn a_failed_full_page_sign_in_goes_back_to_the_page_with_the_reason(engine
     let world = World::start(engine, false).await;
     let page = "http://blog.test/post?x=1";
     let claim = "a".repeat(64);
-    let start = |browser: &reqwest::Client, provider: &str, hint: &str| {
-        browser
-            .get(world.url(&format!("/auth/{provider}/start")))
-            .query(&[
-                ("site", "open"),
-                ("return", page),
-                ("claim", &claim),
-                ("login_hint", hint),
-            ])
-            .send()
+    let start = |browser: &reqwest::Client, provider: &'static str, hint: &'static str| {
+        let query = [
+            ("site", "open"),
+            ("return", page),
+            ("claim", claim.as_str()),
+            ("login_hint", hint),
+        ];
+        let (world, browser) = (&world, browser.clone());
+        async move { world.start_full_page(&browser, provider, &query).await }
     };
 
     // The reader cancels at the provider.
     let browser = world.browser();
-    let to_provider = start(&browser, "corp", "deny").await.unwrap();
+    let to_provider = start(&browser, "corp", "deny").await;
     let callback = world
         .through_provider(&browser, location(&to_provider).unwrap())
         .await;
@@ -273,7 +272,7 @@ async fn a_failed_full_page_sign_in_goes_back_to_the_page_with_the_reason(engine
     assert_eq!(world.count("SELECT COUNT(*) FROM users").await, 0);
 
     // The sign-in cannot even start (a provider the site does not offer).
-    let refused = start(&world.browser(), "nope", "ada").await.unwrap();
+    let refused = start(&world.browser(), "nope", "ada").await;
     assert_eq!(refused.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&refused).unwrap().as_str(),

@@ -199,17 +199,18 @@ async fn a_full_page_code_needs_the_frames_claim(engine: Engine) {
     let claim = replybox::fingerprint::hex(&sha2_digest(secret));
     for guess in [None, Some("a-wrong-secret"), Some(secret)] {
         let browser = world.browser();
-        let start = browser
-            .get(world.url("/auth/corp/start"))
-            .query(&[
-                ("site", "open"),
-                ("return", "http://blog.test/post?x=1"),
-                ("claim", &claim),
-                ("login_hint", "ada"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let start = world
+            .start_full_page(
+                &browser,
+                "corp",
+                &[
+                    ("site", "open"),
+                    ("return", "http://blog.test/post?x=1"),
+                    ("claim", &claim),
+                    ("login_hint", "ada"),
+                ],
+            )
+            .await;
         let callback = world
             .through_provider(&browser, location(&start).unwrap())
             .await;

@@ -197,6 +197,11 @@ new_identity_minutes = 30
 min_seconds_to_write = 0
 
 [[sites]]
+id = "self-hosted"
+name = "Served by replybox itself, like the demo"
+origins = ["{base}", "http://blog.test"]
+
+[[sites]]
 id = "corp-only"
 name = "Corp only"
 origins = ["http://blog.test"]
@@ -256,6 +261,33 @@ moderators = ["corp:ada", "github:ada"]
             .expect("start");
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "start redirects");
         location(&response).expect("to the provider")
+    }
+
+    /// A full-page sign-in as the widget starts it (the whole page goes to `start` with `return`
+    /// and `claim`): the reader reads replybox's confirmation page and presses "Continue".
+    /// Returns the answer to the press, or `start`'s own answer when it showed no page to confirm.
+    pub async fn start_full_page(
+        &self,
+        browser: &reqwest::Client,
+        provider: &str,
+        query: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let shown = browser
+            .get(self.url(&format!("/auth/{provider}/start")))
+            .query(query)
+            .send()
+            .await
+            .expect("start");
+        if shown.status() != StatusCode::OK {
+            return shown;
+        }
+        let html = shown.text().await.expect("confirmation page");
+        let href = continue_link(&html).expect("a Continue link on the confirmation page");
+        assert!(
+            href.starts_with(&self.base),
+            "Continue stays on replybox: {href}"
+        );
+        browser.get(href).send().await.expect("continue")
     }
 
     /// Walks through the provider (log in, consent) until it sends the reader back to replybox;
@@ -362,4 +394,12 @@ pub fn error_in(page: &str) -> Option<String> {
     let start = page.find("data-error=\"")? + "data-error=\"".len();
     let end = page[start..].find('"')? + start;
     Some(page[start..end].to_string())
+}
+
+/// The href of the confirmation page's "Continue" link, unescaped.
+pub fn continue_link(html: &str) -> Option<String> {
+    let start = html.find("id=\"replybox-continue\"")?;
+    let rest = &html[start..];
+    let href = rest.split("href=\"").nth(1)?.split('"').next()?;
+    Some(href.replace("&amp;", "&"))
 }
