@@ -43,6 +43,9 @@ struct Draft {
     honeypot_filled: bool,
     seconds_to_write: Option<f64>,
     identity_age_minutes: Option<u64>,
+    /// A guest's picture while this browser has not proven the typed address: by name, so that
+    /// typing someone's address does not borrow their picture.
+    unproven_avatar: Option<String>,
 }
 
 impl Draft {
@@ -84,6 +87,9 @@ impl Draft {
         );
         self.new.status = verdict.status.as_str();
         self.new.reason = verdict.reason;
+        if let Some(avatar) = self.unproven_avatar.filter(|_| !standing.email_verified) {
+            self.new.author_avatar = avatar;
+        }
         Ok(self.new)
     }
 }
@@ -115,6 +121,7 @@ pub async fn submit(
         .as_ref()
         .and_then(|user| user.identity_created_at)
         .map(|created| (store::now_ms() - created).max(0) as u64 / 60_000);
+    let mut unproven_avatar = None;
     let (guest, author_avatar, author_provider) = match signed_in {
         Some(user) => (
             Guest {
@@ -133,6 +140,9 @@ pub async fn submit(
             let avatar = state
                 .fingerprints
                 .guest_avatar_path(guest.email.as_deref(), &guest.name);
+            if guest.email.is_some() {
+                unproven_avatar = Some(state.fingerprints.guest_avatar_path(None, &guest.name));
+            }
             (guest, avatar, None)
         }
     };
@@ -197,6 +207,7 @@ pub async fn submit(
         honeypot_filled: input.honeypot.is_some_and(|field| !field.trim().is_empty()),
         seconds_to_write: input.compose_ms.map(|ms| ms as f64 / 1000.0),
         identity_age_minutes,
+        unproven_avatar,
     };
     let comment =
         store::new_comment::judge_and_insert(&state.db, Some(author), now, move |standing| {

@@ -100,12 +100,13 @@ pub struct Facts<'a> {
     pub seconds_to_write: Option<f64>,
     /// A moderator trusts this author.
     pub trusted: bool,
-    /// The site knows this author: a signed-in account with an approved comment here. A guest is
-    /// never known from a typed email alone (anyone can type anyone's address).
+    /// The site knows this author: the account, or this browser's credential, has an approved
+    /// comment here, or the address this credential proved has. A guest is never known from a
+    /// typed email alone (anyone can type anyone's address).
     pub known: bool,
     /// Age of the author's sign-in identity, if signed in.
     pub identity_age_minutes: Option<u64>,
-    /// A guest whose email address is not verified.
+    /// A guest whose browser credential has not proven their email address.
     pub unverified_guest: bool,
 }
 

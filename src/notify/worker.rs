@@ -14,7 +14,7 @@ use crate::auth::Credential;
 use crate::auth::credential::hash_token;
 use crate::config::NotifyOn;
 use crate::sites::Site;
-use crate::store::mail::{EventRow, FanOut, NewActionLink, NewSubscription};
+use crate::store::mail::{EventRow, FanOut, NewActionLink, NewSubscription, NewVerification};
 use crate::store::moderation::QueueRow;
 use crate::store::{self};
 
@@ -203,7 +203,13 @@ async fn subscribe_and_verify(
     }
     let wants_verification =
         !notify.is_empty() || comment.reason.as_deref() == Some("email_not_verified");
-    if !wants_verification || store::mail::is_verified(&state.db, &email).await? {
+    // The proof is for the credential that wrote the comment: someone else having verified
+    // this address (its owner, say) proves nothing about this author.
+    let proven = match comment.reader_id {
+        Some(reader) => store::mail::reader_has_proven(&state.db, reader, &email).await?,
+        None => false,
+    };
+    if !wants_verification || proven {
         return Ok(());
     }
     let hour_ago = now - 60 * 60 * 1000;
@@ -216,11 +222,12 @@ async fn subscribe_and_verify(
     }
     let token = Credential::generate().token;
     let url = format!("{}/mail/verify/{token}", state.public_base());
-    out.verification = Some((
-        hash_token(&token),
-        email.clone(),
-        now + VERIFICATION_LIFETIME_MS,
-    ));
+    out.verification = Some(NewVerification {
+        token_hash: hash_token(&token),
+        email: email.clone(),
+        reader_id: comment.reader_id,
+        expires_at: now + VERIFICATION_LIFETIME_MS,
+    });
     out.mails.push(compose::verification(&email, &url));
     Ok(())
 }

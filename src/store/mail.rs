@@ -84,8 +84,21 @@ pub struct FanOut {
     pub links: Vec<NewActionLink>,
     /// New subscriptions.
     pub subscriptions: Vec<NewSubscription>,
-    /// (token hash, email, expiry) of a verification link sent.
-    pub verification: Option<(String, String, i64)>,
+    /// A verification link sent.
+    pub verification: Option<NewVerification>,
+}
+
+/// A verification link: whoever opens it proves `email` for the browser credential that asked.
+#[derive(Debug, Clone)]
+pub struct NewVerification {
+    /// Hash of the link's token.
+    pub token_hash: String,
+    /// The address to prove.
+    pub email: String,
+    /// The credential whose comment asked for it (proving the address for it alone).
+    pub reader_id: Option<i64>,
+    /// Until when the link works.
+    pub expires_at: i64,
 }
 
 /// Queues what an event became and marks it processed — together, so a crash in between
@@ -109,9 +122,9 @@ pub async fn complete_event(db: &Db, event_id: i64, out: &FanOut, now: i64) -> s
                     .bind(&sub.site).bind(&sub.uri).bind(sub.kind).bind(sub.comment_id).bind(&sub.email).bind(&sub.token).bind(now)
                     .execute(&mut *tx).await?;
             }
-            if let Some((hash, email, expires_at)) = &out.verification {
-                sqlx::query("INSERT INTO email_verifications (token_hash, email, expires_at, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(hash).bind(email).bind(expires_at).bind(now)
+            if let Some(v) = &out.verification {
+                sqlx::query("INSERT INTO email_verifications (token_hash, email, reader_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&v.token_hash).bind(&v.email).bind(v.reader_id).bind(v.expires_at).bind(now)
                     .execute(&mut *tx).await?;
             }
             for mail in &out.mails {
@@ -209,10 +222,14 @@ pub async fn recent_mail_to(db: &Db, kind: &str, recipient: &str, since: i64) ->
     })
 }
 
-/// Whether an address has been verified.
-pub async fn is_verified(db: &Db, email: &str) -> sqlx::Result<bool> {
+/// Whether this browser credential has proven this address (a typed address proves nothing).
+pub async fn reader_has_proven(db: &Db, reader_id: i64, email: &str) -> sqlx::Result<bool> {
     on_db!(db, pool => {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM verified_emails WHERE email = $1)").bind(email).fetch_one(pool).await
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM reader_emails WHERE reader_id = $1 AND email = $2)")
+            .bind(reader_id)
+            .bind(email)
+            .fetch_one(pool)
+            .await
     })
 }
 
@@ -279,24 +296,33 @@ pub async fn use_action_link(db: &Db, id: &str, now: i64) -> sqlx::Result<bool> 
     Ok(used == 1)
 }
 
-/// Uses a verification link up and marks its address verified; the address, if it worked.
+/// Uses a verification link up: its address is verified (subscriptions to it may be mailed) and
+/// proven for the credential that asked; the address, if it worked.
 pub async fn verify_email(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<String>> {
     Ok(write_tx!(db, tx => {
-        let email: Option<String> = sqlx::query_scalar(
-            "UPDATE email_verifications SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING email",
+        let used: Option<(String, Option<i64>)> = sqlx::query_as(
+            "UPDATE email_verifications SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING email, reader_id",
         )
         .bind(now)
         .bind(token_hash)
         .fetch_optional(&mut *tx)
         .await?;
-        if let Some(email) = &email {
+        if let Some((email, reader_id)) = &used {
             sqlx::query("INSERT INTO verified_emails (email, verified_at) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING")
                 .bind(email)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            if let Some(reader_id) = reader_id {
+                sqlx::query("INSERT INTO reader_emails (reader_id, email, verified_at) VALUES ($1, $2, $3) ON CONFLICT (reader_id, email) DO NOTHING")
+                    .bind(reader_id)
+                    .bind(email)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
-        email
+        used.map(|(email, _)| email)
     }))
 }
 

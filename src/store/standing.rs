@@ -15,11 +15,12 @@ pub struct Standing {
     pub ban_networks: Option<String>,
     /// A moderator trusts this author.
     pub trusted: bool,
-    /// The account has an approved comment on the site, or the guest's verified address has.
+    /// The account, or this browser credential, has an approved comment on the site; or the
+    /// address this credential proved has. A typed address alone never makes an author known.
     pub known: bool,
     /// The same author posted the same text on this page recently.
     pub duplicate: bool,
-    /// The guest's email address has been verified.
+    /// This browser credential proved the guest's address (by a link from its own comment).
     pub email_verified: bool,
     /// The site's watched words.
     pub watched: Option<String>,
@@ -62,10 +63,12 @@ fn sql(aggregate: &str) -> String {
                    AND ((a.kind = 'user' AND a.value = $3) OR (a.kind = 'reader' AND a.value = $4))) AS trusted, \
            (EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
                     WHERE t.site = $1 AND c.user_id = $7 AND c.status = 'approved') \
-            OR (EXISTS (SELECT 1 FROM verified_emails v WHERE v.email = $5) \
+            OR EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
+                       WHERE t.site = $1 AND c.reader_id = $11 AND c.status = 'approved') \
+            OR (EXISTS (SELECT 1 FROM reader_emails v WHERE v.reader_id = $11 AND v.email = $5) \
                 AND EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id \
                             WHERE t.site = $1 AND LOWER(c.author_email) = $5 AND c.status = 'approved'))) AS known, \
-           EXISTS (SELECT 1 FROM verified_emails v WHERE v.email = $5) AS email_verified, \
+           EXISTS (SELECT 1 FROM reader_emails v WHERE v.reader_id = $11 AND v.email = $5) AS email_verified, \
            EXISTS (SELECT 1 FROM comments c WHERE c.dedupe_key = $9 AND c.created_at > $10) AS duplicate, \
            (SELECT w.words FROM word_lists w WHERE w.site = $1 AND w.list = 'watched') AS watched, \
            (SELECT w.words FROM word_lists w WHERE w.site = $1 AND w.list = 'blocked') AS blocked, \
@@ -119,6 +122,7 @@ macro_rules! bind_standing {
             .bind(&author.uri)
             .bind(&author.dedupe_key)
             .bind(now - DUPLICATE_WINDOW_MS)
+            .bind(author.reader_id)
     }};
 }
 
@@ -149,6 +153,7 @@ pub fn on_sqlite(
         Value::Text(author.uri.clone()),
         Value::Text(author.dedupe_key.clone()),
         Value::Integer(now - DUPLICATE_WINDOW_MS),
+        int(author.reader_id),
     ];
     let mut statement = conn.prepare_cached(&SQLITE)?;
     bind_numbered(&mut statement, &values)?;

@@ -5,13 +5,27 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::sign_in_support::{World, code_in, continue_link, error_in, location};
-use crate::support::{Engine, on_both_engines};
+use crate::smtp::Smtp;
+use crate::support::{Engine, TestApp, on_both_engines};
 
 on_both_engines!(
     a_return_page_replybox_serves_cannot_carry_a_sign_in_code_away,
     a_crafted_full_page_sign_in_link_stops_on_a_confirmation_page,
     a_popup_code_planted_with_a_claim_is_refused,
+    a_typed_address_of_a_known_guest_earns_nothing,
 );
+
+const LIMITS: &str = "[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n";
+
+/// A path on this replybox from a link in a mail (mail links use `public_url`).
+fn path_of(link: &str) -> String {
+    let url = url::Url::parse(link).unwrap();
+    format!(
+        "{}{}",
+        url.path(),
+        url.query().map(|q| format!("?{q}")).unwrap_or_default()
+    )
+}
 
 /// Audit finding 1 (HIGH): `return` on replybox's own origin pointed at
 /// `/auth/mastodon/start?instance=<attacker>`; browsers keep the fragment across redirects, so
@@ -158,4 +172,71 @@ async fn a_popup_code_planted_with_a_claim_is_refused(engine: Engine) {
     let page = world.popup(&world.browser(), "corp", "ada").await;
     let code = code_in(&page.text().await.unwrap()).unwrap();
     assert_eq!(world.exchange(&code, None).await.status(), StatusCode::OK);
+}
+
+/// Audit finding 2 (Isso class: guest email trusted without verification): once Vera had
+/// verified her address and been approved, a stranger typing `vera@example.org` skipped
+/// first-time moderation and `verify_guests`, and borrowed her picture. Only the browser
+/// credential that proved the address counts.
+async fn a_typed_address_of_a_known_guest_earns_nothing(engine: Engine) {
+    let mut smtp = Smtp::reserve();
+    smtp.start();
+    let sites = r#"
+[[sites]]
+id = "vouched"
+name = "Vouched blog"
+origins = ["http://blog.test"]
+moderation = "first-time"
+verify_guests = true
+min_seconds_to_write = 0
+"#;
+    let app = TestApp::with_config(engine, &format!("{LIMITS}{}{sites}", smtp.config())).await;
+    let vera = json!({"name": "Vera", "email": "vera@example.org"});
+    let post = |body: &str, author: &Value| json!({"site": "vouched", "uri": "/post/", "body": body, "author": author});
+
+    // Vera's first comment waits; she proves her address from her mail, a moderator approves.
+    let first = app.post(post("Hello, I am Vera.", &vera), None).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["comment"]["status"], "pending");
+    let veras_credential = first["credential"].as_str().unwrap().to_string();
+    let mail = smtp
+        .wait_for("vera@example.org", "Confirm your email address")
+        .await;
+    let verify = path_of(&mail.link("/mail/verify/"));
+    let verified = app.client.post(app.url(&verify)).send().await.unwrap();
+    assert_eq!(verified.status(), StatusCode::OK);
+    app.execute("UPDATE comments SET status = 'approved', reason = NULL")
+        .await;
+
+    // From her own browser she is known now: her next comment is published at once.
+    let again = app
+        .post(post("Vera again.", &vera), Some(&veras_credential))
+        .await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["comment"]["status"], "approved");
+    // Her picture is now the one of her proven address.
+    let veras_picture = again["comment"]["author"]["avatar"].clone();
+    assert_ne!(veras_picture, first["comment"]["author"]["avatar"]);
+
+    // A stranger who types her address, with or without her name, earns none of that.
+    for name in ["Totally Vera", "Vera"] {
+        let stranger = json!({"name": name, "email": "vera@example.org"});
+        let body = format!("{name} here: https://spam.example/win");
+        let posted = app.post(post(&body, &stranger), None).await;
+        assert_eq!(posted.status(), StatusCode::CREATED);
+        let posted: Value = posted.json().await.unwrap();
+        assert_eq!(posted["comment"]["status"], "pending", "{name}");
+        assert_ne!(
+            posted["comment"]["author"]["avatar"], veras_picture,
+            "{name} does not get Vera's picture"
+        );
+        let id = posted["comment"]["id"].as_i64().unwrap();
+        assert_ne!(
+            app.comment_column(id, "status").await.as_deref(),
+            Some("approved"),
+            "{name}"
+        );
+    }
 }

@@ -233,17 +233,31 @@ async fn a_verified_guest_with_an_approved_comment_is_known_to_first_time_modera
     engine: Engine,
 ) {
     let app = app(engine).await;
-    let first = post_and_inspect(&app, guest("first", "/v/", "my first comment")).await;
-    assert_eq!(first.1.as_deref(), Some("pending"));
+    let response = app
+        .post(guest("first", "/v/", "my first comment"), None)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let first: Value = response.json().await.unwrap();
+    assert_eq!(first["comment"]["status"], "pending");
+    let adas_browser = first["credential"].as_str().unwrap().to_string();
     app.execute("UPDATE comments SET status = 'approved'").await;
-    // An approved comment alone is not enough: anyone can type ada@example.org.
+    // An approved comment with the address is not enough: anyone can type ada@example.org.
     let unverified = post_and_inspect(&app, guest("first", "/v/", "typed address only")).await;
     assert_eq!(unverified.1.as_deref(), Some("pending"));
-    // Once the address is verified (by a link mailed to it), Ada is known.
+    // Nor is the address verified by someone else's link: the proof is the browser's own.
     app.execute("INSERT INTO verified_emails (email, verified_at) VALUES ('ada@example.org', 0)")
         .await;
-    let verified =
-        post_and_inspect(&app, guest("first", "/v/", "now with a verified address")).await;
-    assert_eq!(verified.1.as_deref(), Some("approved"));
+    let elsewhere = post_and_inspect(&app, guest("first", "/v/", "verified elsewhere")).await;
+    assert_eq!(elsewhere.1.as_deref(), Some("pending"));
+    // Ada's own browser, whose comment was approved, is known.
+    let response = app
+        .post(
+            guest("first", "/v/", "from my own browser"),
+            Some(&adas_browser),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let own: Value = response.json().await.unwrap();
+    assert_eq!(own["comment"]["status"], "approved");
     app.stop().await;
 }
