@@ -182,13 +182,14 @@ pub async fn serve(
     Ok(())
 }
 
-/// Periodic housekeeping: prune rate-limiter memory and expired sessions.
+/// Periodic housekeeping: prune rate-limiter memory, expired cache entries and expired sessions.
 async fn maintain(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(30));
     loop {
         tick.tick().await;
         let tracked = state.limits.prune();
         state.login_throttle.prune();
+        state.caches.sweep();
         if let Err(err) = state.sessions.delete_expired().await {
             tracing::warn!(error = %err, "could not delete expired sessions");
         }

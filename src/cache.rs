@@ -3,7 +3,8 @@
 //! expire after `server.thread_cache_ms` (while one request rebuilds an expired entry, others
 //! get the old one), which bounds staleness to about twice that when several instances share
 //! one PostgreSQL database. Only anonymous views are cached (a viewer's own pending comments
-//! and "mine" flags are always read fresh).
+//! and "mine" flags are always read fresh). Each cache is bounded in bytes, and expired entries
+//! are swept every maintenance tick, so memory follows the traffic back down.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -14,21 +15,120 @@ use axum::body::Bytes;
 
 /// Most entries one map holds before expired ones are swept (and, if still full, all are).
 const MAX_ENTRIES: usize = 50_000;
+/// Most bytes (keys and values, as [`Weigh`] counts them) the thread bodies may take.
+pub const MAX_THREAD_BYTES: usize = 64 << 20;
+/// Most bytes the comment counts may take.
+pub const MAX_COUNT_BYTES: usize = 8 << 20;
 
-/// A map whose entries expire.
+/// What an entry costs in memory, roughly: what a cache's byte budget counts.
+pub trait Weigh {
+    /// Bytes this value holds.
+    fn weight(&self) -> usize;
+}
+
+impl Weigh for Bytes {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Weigh for i64 {
+    fn weight(&self) -> usize {
+        8
+    }
+}
+
+impl Weigh for String {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<A: Weigh, B: Weigh> Weigh for (A, B) {
+    fn weight(&self) -> usize {
+        self.0.weight() + self.1.weight()
+    }
+}
+
+impl Weigh for &str {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
+/// Bookkeeping overhead counted for every entry (hash slot, instant, lengths).
+const ENTRY_OVERHEAD: usize = 64;
+
+/// A map whose entries expire, bounded in entries and in bytes.
 #[derive(Debug)]
 pub struct TtlCache<K, V> {
     ttl: Duration,
-    entries: RwLock<HashMap<K, (Instant, V)>>,
+    max_bytes: usize,
+    entries: RwLock<Entries<K, V>>,
 }
 
-impl<K: Hash + Eq, V: Clone> TtlCache<K, V> {
-    /// An empty cache whose entries live for `ttl` (zero disables it).
-    pub fn new(ttl: Duration) -> Self {
+#[derive(Debug)]
+struct Entries<K, V> {
+    map: HashMap<K, (Instant, V)>,
+    bytes: usize,
+}
+
+impl<K: Weigh, V: Weigh> Entries<K, V> {
+    fn cost(key: &K, value: &V) -> usize {
+        key.weight() + value.weight() + ENTRY_OVERHEAD
+    }
+
+    fn remove_expired(&mut self, ttl: Duration) {
+        let mut freed = 0;
+        self.map.retain(|key, (at, value)| {
+            let keep = at.elapsed() < ttl;
+            if !keep {
+                freed += Self::cost(key, value);
+            }
+            keep
+        });
+        self.bytes -= freed;
+    }
+}
+
+impl<K: Hash + Eq + Clone + Weigh, V: Weigh> Entries<K, V> {
+    /// Drops the oldest entries until at most `entries` and `bytes` remain.
+    fn shrink_to(&mut self, entries: usize, bytes: usize) {
+        let mut by_age: Vec<(Instant, K)> = self
+            .map
+            .iter()
+            .map(|(k, (at, _))| (*at, k.clone()))
+            .collect();
+        by_age.sort_unstable_by_key(|(at, _)| *at);
+        for (_, key) in by_age {
+            if self.map.len() <= entries && self.bytes <= bytes {
+                break;
+            }
+            if let Some((_, value)) = self.map.remove(&key) {
+                self.bytes -= Self::cost(&key, &value);
+            }
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone + Weigh, V: Clone + Weigh> TtlCache<K, V> {
+    /// An empty cache whose entries live for `ttl` (zero disables it) and that holds at most
+    /// `max_bytes`.
+    pub fn new(ttl: Duration, max_bytes: usize) -> Self {
         Self {
             ttl,
-            entries: RwLock::new(HashMap::new()),
+            max_bytes,
+            entries: RwLock::new(Entries {
+                map: HashMap::new(),
+                bytes: 0,
+            }),
         }
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries<K, V>> {
+        self.entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The value if present and fresh. When an entry has just expired, the first caller to notice
@@ -41,17 +141,14 @@ impl<K: Hash + Eq, V: Clone> TtlCache<K, V> {
                 .entries
                 .read()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            match entries.get(key) {
+            match entries.map.get(key) {
                 None => return None,
                 Some((at, value)) if at.elapsed() < self.ttl => return Some(value.clone()),
                 Some(_) => {}
             }
         }
-        let mut entries = self
-            .entries
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (at, value) = entries.get_mut(key)?;
+        let mut entries = self.write();
+        let (at, value) = entries.map.get_mut(key)?;
         if at.elapsed() < self.ttl {
             return Some(value.clone());
         }
@@ -59,31 +156,51 @@ impl<K: Hash + Eq, V: Clone> TtlCache<K, V> {
         None
     }
 
-    /// Remembers a value.
+    /// Remembers a value. When the cache is full (in entries or bytes), expired entries go
+    /// first, and if that is not enough, the oldest, down to three quarters of the budget (so
+    /// the sort is paid rarely); a value larger than the whole budget is not kept.
     pub fn put(&self, key: K, value: V) {
-        if self.ttl.is_zero() {
+        let cost = Entries::cost(&key, &value);
+        if self.ttl.is_zero() || cost > self.max_bytes {
             return;
         }
-        let mut entries = self
-            .entries
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if entries.len() >= MAX_ENTRIES {
-            let ttl = self.ttl;
-            entries.retain(|_, (at, _)| at.elapsed() < ttl);
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
+        let mut entries = self.write();
+        if let Some((_, old)) = entries.map.remove(&key) {
+            entries.bytes -= Entries::cost(&key, &old);
+        }
+        let full =
+            |e: &Entries<K, V>| e.map.len() >= MAX_ENTRIES || e.bytes + cost > self.max_bytes;
+        if full(&entries) {
+            entries.remove_expired(self.ttl);
+            if full(&entries) {
+                entries.shrink_to(MAX_ENTRIES * 3 / 4, (self.max_bytes - cost) * 3 / 4);
             }
         }
-        entries.insert(key, (Instant::now(), value));
+        entries.bytes += cost;
+        entries.map.insert(key, (Instant::now(), value));
     }
 
     /// Forgets a key.
     pub fn forget(&self, key: &K) {
-        self.entries
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .remove(key);
+        let mut entries = self.write();
+        if let Some((_, old)) = entries.map.remove(key) {
+            entries.bytes -= Entries::cost(key, &old);
+        }
+    }
+
+    /// Drops every expired entry (called periodically, so memory follows the traffic down).
+    pub fn sweep(&self) {
+        let ttl = self.ttl;
+        self.write().remove_expired(ttl);
+    }
+
+    /// Entries and bytes held.
+    pub fn size(&self) -> (usize, usize) {
+        let entries = self
+            .entries
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (entries.map.len(), entries.bytes)
     }
 }
 
@@ -103,9 +220,15 @@ impl Caches {
     /// Caches whose entries live for `ttl`.
     pub fn new(ttl: Duration) -> Self {
         Self {
-            threads: Arc::new(TtlCache::new(ttl)),
-            counts: Arc::new(TtlCache::new(ttl)),
+            threads: Arc::new(TtlCache::new(ttl, MAX_THREAD_BYTES)),
+            counts: Arc::new(TtlCache::new(ttl, MAX_COUNT_BYTES)),
         }
+    }
+
+    /// Drops expired entries from both caches.
+    pub fn sweep(&self) {
+        self.threads.sweep();
+        self.counts.sweep();
     }
 
     /// Forgets everything about a page after its comments changed.
@@ -122,8 +245,8 @@ mod tests {
 
     #[test]
     fn an_expired_entry_is_rebuilt_by_one_caller_while_others_get_the_old_value() {
-        let cache = TtlCache::new(Duration::from_millis(20));
-        cache.put("page", 1);
+        let cache = TtlCache::new(Duration::from_millis(20), 1 << 20);
+        cache.put("page", 1i64);
         assert_eq!(cache.get(&"page"), Some(1));
         std::thread::sleep(Duration::from_millis(30));
         assert_eq!(
@@ -144,8 +267,23 @@ mod tests {
 
     #[test]
     fn a_zero_lifetime_turns_the_cache_off() {
-        let cache = TtlCache::new(Duration::ZERO);
-        cache.put("page", 1);
+        let cache = TtlCache::new(Duration::ZERO, 1 << 20);
+        cache.put("page", 1i64);
         assert_eq!(cache.get(&"page"), None);
+    }
+
+    #[test]
+    fn the_byte_budget_holds_and_a_sweep_frees_expired_entries() {
+        let cache = TtlCache::new(Duration::from_millis(20), 10_000);
+        for i in 0..100 {
+            cache.put(format!("/page-{i}"), Bytes::from(vec![b'x'; 1000]));
+            assert!(cache.size().1 <= 10_000, "{:?}", cache.size());
+        }
+        assert!(cache.size().0 >= 5, "the latest entries are kept");
+        cache.put("/huge".to_string(), Bytes::from(vec![b'x'; 20_000]));
+        assert_eq!(cache.get(&"/huge".to_string()), None, "too big to keep");
+        std::thread::sleep(Duration::from_millis(30));
+        cache.sweep();
+        assert_eq!(cache.size(), (0, 0));
     }
 }

@@ -21,8 +21,8 @@ use crate::telemetry;
 
 mod input;
 
-pub use input::{CommentInput, GuestInput, MAX_URI_CHARS};
-use input::{Guest, comment_body, guest_author, page_title, page_uri};
+pub use input::{CommentInput, GuestInput, MAX_URI_CHARS, page_uri};
+use input::{Guest, comment_body, guest_author, page_title};
 
 /// A stored comment and, for a guest's first comment, the credential their browser should keep.
 #[derive(Debug)]
@@ -102,7 +102,7 @@ pub async fn submit(
     ip: IpAddr,
     input: CommentInput,
 ) -> AppResult<Submitted> {
-    let uri = page_uri(&input.uri)?;
+    let uri = page_uri(site, &input.uri)?;
     let title = input
         .title
         .as_deref()

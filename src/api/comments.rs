@@ -22,15 +22,17 @@ pub struct ThreadQuery {
     uri: String,
 }
 
-/// The page's visible comments, oldest first; an unknown page is an empty thread.
+/// The page's visible comments, oldest first; an unknown page is an empty thread, and an address
+/// that cannot be a page of the site is refused as on `POST` (`invalid_uri`).
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     AppQuery(query): AppQuery<ThreadQuery>,
 ) -> AppResult<Response> {
     let site = state.sites.get(&query.site)?;
+    let uri = submit::page_uri(&site, &query.uri)?.to_string();
     let anonymous = viewer.reader.is_none();
-    let key = (query.site, query.uri);
+    let key = (query.site, uri);
     if anonymous {
         if let Some(body) = state.caches.threads.get(&key) {
             return Ok(json_bytes(body));
@@ -63,7 +65,9 @@ pub async fn list(
         viewer: crate::auth::signed_in_viewer(&state, &viewer, Some(&site)).await?,
     };
     let body = Bytes::from(serde_json::to_vec(&page).map_err(anyhow::Error::from)?);
-    if anonymous {
+    // Only pages that have a thread are remembered: any address can be asked for, and an
+    // unknown page costs one index probe, not memory.
+    if anonymous && thread.is_some() {
         state.caches.threads.put(key, body.clone());
     }
     Ok(json_bytes(body))

@@ -40,6 +40,11 @@ pub async fn count(
     let mut counts = BTreeMap::new();
     let mut missing = Vec::new();
     for uri in input.uris {
+        // An address that cannot be a page of the site has no comments (and is not remembered).
+        if crate::submit::page_uri(&site, &uri).is_err() {
+            counts.insert(uri, 0);
+            continue;
+        }
         let key = (site.id().to_string(), uri);
         match state.caches.counts.get(&key) {
             Some(count) => {

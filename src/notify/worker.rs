@@ -73,19 +73,23 @@ async fn process_events(
     Ok(())
 }
 
-/// The public address of a comment's page: the site's first origin and the URI, or the URI itself
-/// when it is already an absolute http(s) address.
+/// The public address of a comment's page: the URI joined to the site's first origin, or the URI
+/// itself when it is an absolute address on one of the site's origins. Whatever the stored key,
+/// the link never leaves the site's origins (a key that would, from before keys were checked,
+/// links to the site's first origin).
 pub fn page_url(site: &Site, uri: &str) -> String {
-    if uri.starts_with("http://") || uri.starts_with("https://") {
-        return uri.to_string();
-    }
     let mut origins: Vec<&String> = site.origins.iter().collect();
     origins.sort();
-    format!(
-        "{}{}",
-        origins.first().map(|o| o.as_str()).unwrap_or_default(),
-        uri
-    )
+    let Some(first) = origins.first().and_then(|o| url::Url::parse(o).ok()) else {
+        return String::new();
+    };
+    let on_site = |url: &url::Url| site.origins.contains(&url.origin().ascii_serialization());
+    match url::Url::parse(uri).or_else(|_| first.join(uri)) {
+        Ok(url) if on_site(&url) && url.username().is_empty() && url.password().is_none() => {
+            url.to_string()
+        }
+        _ => first.to_string(),
+    }
 }
 
 async fn fan_out(
@@ -259,4 +263,46 @@ async fn send_due(state: &AppState, mailer: &Mailer) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> std::sync::Arc<Site> {
+        let config = crate::config::Config::from_toml(
+            "[[sites]]\nid = \"blog\"\nname = \"Blog\"\norigins = [\"https://blog.example\"]",
+        )
+        .unwrap();
+        crate::sites::Sites::from_config(&config)
+            .get("blog")
+            .unwrap()
+    }
+
+    #[test]
+    fn links_in_mail_never_leave_the_sites_origins() {
+        let site = site();
+        for (uri, link) in [
+            ("/post-1/", "https://blog.example/post-1/"),
+            (
+                "https://blog.example/post-2/",
+                "https://blog.example/post-2/",
+            ),
+            (
+                "@evil.example/post-1/",
+                "https://blog.example/@evil.example/post-1/",
+            ),
+            (".evil.example/x", "https://blog.example/.evil.example/x"),
+            ("//evil.example/x", "https://blog.example/"),
+            ("/\\evil.example/x", "https://blog.example/"),
+            ("https://evil.example/login", "https://blog.example/"),
+            (
+                "https://blog.example@evil.example/",
+                "https://blog.example/",
+            ),
+            ("javascript:alert(1)", "https://blog.example/"),
+        ] {
+            assert_eq!(page_url(&site, uri), link, "{uri}");
+        }
+    }
 }

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use crate::error::{AppError, AppResult};
+use crate::sites::Site;
 
 /// Longest page URI.
 pub const MAX_URI_CHARS: usize = 2048;
@@ -150,15 +151,42 @@ fn website(raw: &str) -> AppResult<String> {
     Ok(url.to_string())
 }
 
-pub(super) fn page_uri(raw: &str) -> AppResult<&str> {
+/// A page address as a thread's key: a path starting with a single `/` (the widget sends
+/// `location.pathname`), or an absolute http(s) address on one of the site's origins. Anything
+/// else is refused: the key becomes links in mails and on the admin pages, where `@evil.example`
+/// or `.evil.example/x` after the site's origin would point elsewhere.
+pub fn page_uri<'a>(site: &Site, raw: &'a str) -> AppResult<&'a str> {
     let uri = raw.trim();
-    if uri.is_empty() || uri.chars().count() > MAX_URI_CHARS || uri.chars().any(char::is_control) {
-        return Err(AppError::invalid(
+    let invalid = || {
+        AppError::invalid(
             "invalid_uri",
-            "The page address is missing or too long.",
-        ));
+            "The page address must be a path starting with / or an address on the site, at most 2048 characters.",
+        )
+    };
+    if uri.is_empty() || uri.chars().count() > MAX_URI_CHARS || uri.chars().any(char::is_control) {
+        return Err(invalid());
     }
-    Ok(uri)
+    if is_site_path(uri) || is_on_site(site, uri) {
+        Ok(uri)
+    } else {
+        Err(invalid())
+    }
+}
+
+/// `/post/1`, not `//host`, `/\host` (browsers read both as another host) or `post/1`.
+fn is_site_path(uri: &str) -> bool {
+    let mut chars = uri.chars();
+    chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'))
+}
+
+/// An absolute http(s) address on one of the site's origins, without credentials.
+fn is_on_site(site: &Site, uri: &str) -> bool {
+    url::Url::parse(uri).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https")
+            && url.username().is_empty()
+            && url.password().is_none()
+            && site.origins.contains(&url.origin().ascii_serialization())
+    })
 }
 
 pub(super) fn page_title(raw: &str) -> String {

@@ -13,6 +13,8 @@ on_both_engines!(
     a_crafted_full_page_sign_in_link_stops_on_a_confirmation_page,
     a_popup_code_planted_with_a_claim_is_refused,
     a_typed_address_of_a_known_guest_earns_nothing,
+    a_page_address_cannot_point_mail_links_elsewhere,
+    unknown_and_oversized_page_addresses_cost_no_memory,
 );
 
 const LIMITS: &str = "[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n";
@@ -239,4 +241,83 @@ min_seconds_to_write = 0
             "{name}"
         );
     }
+}
+
+/// Audit finding 3 (Remark42 class: attacker-chosen links in moderator mail): the posted `uri`
+/// could be any string and was glued after the site's origin, so `@evil.example/post-1/` or
+/// `.evil.example/x` made the real sender mail a link to another host.
+async fn a_page_address_cannot_point_mail_links_elsewhere(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    for hostile in [
+        "https://evil.example/replybox/login",
+        "@evil.example/post-1/",
+        ".evil.example/x",
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "http://blog.test@evil.example/",
+        "javascript:alert(1)",
+        "post-1",
+    ] {
+        let posted = app
+            .post(
+                json!({"site": "open", "uri": hostile, "body": "hi", "author": {"name": "Eve"}}),
+                None,
+            )
+            .await;
+        assert_eq!(
+            crate::support::error_code(posted).await,
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid_uri".to_string()),
+            "{hostile}"
+        );
+    }
+    assert_eq!(app.count_rows("comments").await, 0);
+    // A path, and an absolute address on the site's own origin, are pages.
+    for fine in ["/post-1/", "http://blog.test/post-2/"] {
+        let posted = app
+            .post(
+                json!({"site": "open", "uri": fine, "body": "hi", "author": {"name": "Ada"}}),
+                None,
+            )
+            .await;
+        assert_eq!(posted.status(), StatusCode::CREATED, "{fine}");
+    }
+}
+
+/// Audit finding 5: `GET /api/comments` took a 65 KB `uri` and cached even empty threads, and
+/// expired entries were swept only at 50,000: 1,500 requests took the process from 20 to 220 MB.
+async fn unknown_and_oversized_page_addresses_cost_no_memory(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let huge = format!("/{}", "x".repeat(65_000));
+    let response = app
+        .client
+        .get(app.url("/api/comments"))
+        .query(&[("site", "open"), ("uri", huge.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        crate::support::error_code(response).await,
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_uri".to_string())
+    );
+    for i in 0..50 {
+        let thread = app
+            .thread("open", &format!("/nobody-commented-{i}/"), None)
+            .await;
+        assert_eq!(thread["comments"], json!([]));
+    }
+    assert_eq!(
+        app.state.caches.threads.size(),
+        (0, 0),
+        "unknown pages are not kept"
+    );
+    // A page with a thread is cached (the sweep of expired entries is src/cache.rs's test).
+    let posted = app
+        .post(
+            json!({"site": "open", "uri": "/real/", "body": "hi", "author": {"name": "Ada"}}),
+            None,
+        )
+        .await;
+    assert_eq!(posted.status(), StatusCode::CREATED);
+    app.thread("open", "/real/", None).await;
+    assert_eq!(app.state.caches.threads.size().0, 1);
 }
