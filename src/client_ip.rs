@@ -37,28 +37,45 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
-/// Resolves the client address from the peer and the forwarding headers.
+/// Resolves the client address from the peer and the forwarding headers: the hops are read
+/// from the right, and the first one that is not a trusted proxy is the client. Whatever lies
+/// left of it was written by the client and is ignored, junk included (a junk hop on the left
+/// must not send the request back to the proxy's address). A hop our own proxies wrote that
+/// cannot be read makes the hop right of it (or the peer) the client.
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
     let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return peer;
     }
-    // Hops in order, across repeated headers; read from the right.
-    let hops: Vec<IpAddr> = headers
+    // Hops in order, across repeated headers.
+    let values: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(|hop| hop.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()))
-        .collect::<Result<_, _>>()
-        .unwrap_or_default();
-    hops.iter()
-        .rev()
-        .find(|ip| !is_trusted(ip))
-        .or(hops.first())
-        .copied()
-        .unwrap_or(peer)
+        .collect();
+    let mut client = peer;
+    for hop in values.iter().rev().flat_map(|value| value.rsplit(',')) {
+        match hop.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+            Ok(ip) if is_trusted(&ip) => client = ip,
+            Ok(ip) => return ip,
+            Err(_) => return client,
+        }
+    }
+    client
+}
+
+/// What a client is counted and banned as: an IPv4 address as is, an IPv6 address by its /64
+/// (one subscriber's whole network; counting single IPv6 addresses gives one client 2^64 tries).
+pub fn client_network(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::from(segments)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -104,6 +121,42 @@ mod tests {
             client_ip(ip("10.0.0.2"), &headers(&["not-an-ip"]), &trusted),
             ip("10.0.0.2")
         );
+    }
+
+    #[test]
+    fn junk_left_of_the_client_is_ignored_and_junk_from_our_proxy_stops_the_walk() {
+        let trusted = [
+            "127.0.0.1/32".parse().unwrap(),
+            "10.0.0.0/8".parse().unwrap(),
+        ];
+        let peer = ip("127.0.0.1");
+        for (xff, client) in [
+            (vec!["198.51.100.7"], "198.51.100.7"),
+            (vec!["junk, 198.51.100.7"], "198.51.100.7"),
+            (vec!["junk", "198.51.100.7"], "198.51.100.7"),
+            (
+                vec!["6.6.6.6, junk, 198.51.100.7, 10.0.0.3"],
+                "198.51.100.7",
+            ),
+            (vec!["198.51.100.7, junk, 10.0.0.3"], "10.0.0.3"),
+            (vec!["10.0.0.4, 10.0.0.3"], "10.0.0.4"),
+        ] {
+            assert_eq!(
+                client_ip(peer, &headers(&xff), &trusted),
+                ip(client),
+                "{xff:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64() {
+        assert_eq!(
+            client_network(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")),
+            ip("2001:db8:1:2::")
+        );
+        assert_eq!(client_network(ip("192.0.2.1")), ip("192.0.2.1"));
+        assert_eq!(client_network(ip("::ffff:192.0.2.1")), ip("192.0.2.1"));
     }
 
     #[test]

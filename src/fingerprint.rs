@@ -47,9 +47,10 @@ impl Fingerprints {
         self.digest(purpose, value)
     }
 
-    /// A salted digest of a client address, stored with comments so bans can match it later.
+    /// A salted digest of a client address, stored with comments so bans can match it later:
+    /// of the /64 for IPv6 (a ban by address must cover the subscriber's whole network).
     pub fn ip_hash(&self, ip: std::net::IpAddr) -> String {
-        self.digest("ip", &ip.to_string())
+        self.digest("ip", &crate::client_ip::client_network(ip).to_string())
     }
 }
 

@@ -104,24 +104,14 @@ impl RateLimits {
 }
 
 fn check(limiter: &Limiter, ip: IpAddr) -> AppResult<()> {
-    limiter.check_key(&rate_key(ip)).map_err(|not_until| {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        AppError::RateLimited {
-            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-        }
-    })
-}
-
-/// The key an address is counted under: IPv4 as is, IPv6 by its /64 network.
-fn rate_key(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => {
-            let mut segments = v6.segments();
-            segments[4..].fill(0);
-            IpAddr::from(segments)
-        }
-    }
+    limiter
+        .check_key(&crate::client_ip::client_network(ip))
+        .map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            AppError::RateLimited {
+                retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+            }
+        })
 }
 
 #[cfg(test)]

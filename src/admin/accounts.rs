@@ -34,8 +34,23 @@ impl Role {
     }
 }
 
+/// Argon2 checks that may run at once: each takes 19 MiB and a core's time on purpose, so a
+/// flood of logins waits here instead of filling memory and the blocking pool.
+const PASSWORD_CHECKS_AT_ONCE: usize = 2;
+
+/// Waits for a turn to run one Argon2 computation.
+async fn password_turn() -> tokio::sync::SemaphorePermit<'static> {
+    static TURNS: tokio::sync::Semaphore =
+        tokio::sync::Semaphore::const_new(PASSWORD_CHECKS_AT_ONCE);
+    TURNS
+        .acquire()
+        .await
+        .expect("the semaphore is never closed")
+}
+
 /// Hashes a password with argon2id (off the async threads: it is slow on purpose).
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    let _turn = password_turn().await;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -48,6 +63,7 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 
 /// Checks a password against a stored hash; a malformed hash never matches.
 pub async fn verify_password(password: String, hash: String) -> bool {
+    let _turn = password_turn().await;
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| {
             Argon2::default()

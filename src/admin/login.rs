@@ -54,7 +54,9 @@ impl LoginThrottle {
                     .max(1),
             )
         };
-        self.by_ip.check_key(&ip).map_err(wait)?;
+        self.by_ip
+            .check_key(&crate::client_ip::client_network(ip))
+            .map_err(wait)?;
         self.by_name.check_key(&name.to_lowercase()).map_err(wait)?;
         Ok(())
     }
@@ -98,8 +100,10 @@ pub async fn submit(
     session: Session,
     Form(form): Form<Credentials>,
 ) -> Result<Response, AdminError> {
-    state.login_throttle.check(ip, &form.name)?;
-    let account = store::admins::find_by_name(&state.db, form.name.trim()).await?;
+    // The throttle counts the very name that is looked up (" root" is "root").
+    let name = form.name.trim();
+    state.login_throttle.check(ip, name)?;
+    let account = store::admins::find_by_name(&state.db, name).await?;
     let hash = match &account {
         Some(account) => account.password_hash.clone(),
         None => accounts::decoy_hash().await,

@@ -15,6 +15,8 @@ on_both_engines!(
     a_typed_address_of_a_known_guest_earns_nothing,
     a_page_address_cannot_point_mail_links_elsewhere,
     unknown_and_oversized_page_addresses_cost_no_memory,
+    the_admin_login_throttle_counts_the_name_looked_up_and_ipv6_by_64,
+    a_junk_forwarded_hop_does_not_reset_a_clients_limit,
 );
 
 const LIMITS: &str = "[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n";
@@ -320,4 +322,122 @@ async fn unknown_and_oversized_page_addresses_cost_no_memory(engine: Engine) {
     assert_eq!(posted.status(), StatusCode::CREATED);
     app.thread("open", "/real/", None).await;
     assert_eq!(app.state.caches.threads.size().0, 1);
+}
+
+/// Audit finding 4: the login throttle keyed the name as typed, the lookup trimmed it, so
+/// `" root"`, `"root "` and `"\troot"` each got a fresh budget of guesses; and single IPv6
+/// addresses were counted, so one /64 had unlimited guesses.
+async fn the_admin_login_throttle_counts_the_name_looked_up_and_ipv6_by_64(engine: Engine) {
+    use replybox::admin::accounts::{self, Role};
+    let config = format!(
+        "[server]\ntrusted_proxies = [\"127.0.0.1/32\"]\n{LIMITS}{}",
+        crate::support::SITES
+    );
+    let app = TestApp::with_config(engine, &config).await;
+    accounts::add(
+        &app.state.db,
+        "root",
+        "right-password-123".into(),
+        Role::Admin,
+        &[],
+    )
+    .await
+    .unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let attempt = |from: String, name: &'static str, password: &'static str| {
+        client
+            .post(app.url("/admin/login"))
+            .header("X-Forwarded-For", from)
+            .form(&[("name", name), ("password", password)])
+            .send()
+    };
+    // Each guess from a fresh address: the name's own budget runs out.
+    let mut statuses = Vec::new();
+    for n in 1..=6 {
+        statuses.push(
+            attempt(format!("198.51.100.{n}"), "root", "guess")
+                .await
+                .unwrap()
+                .status(),
+        );
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    for (n, disguised) in [" root", "root ", "\troot", "  root"]
+        .into_iter()
+        .enumerate()
+    {
+        let response = attempt(format!("198.51.100.{}", 20 + n), disguised, "guess")
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "{disguised:?}"
+        );
+    }
+    let right = attempt("198.51.100.30".into(), "   root", "right-password-123")
+        .await
+        .unwrap();
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // Addresses of one IPv6 /64 share one budget, whatever names they try.
+    let names = ["a1", "a2", "a3", "a4", "a5", "a6"];
+    let mut statuses = Vec::new();
+    for (n, name) in names.into_iter().enumerate() {
+        let from = format!("2001:db8:7:7::{:x}", n + 1);
+        statuses.push(attempt(from, name, "guess").await.unwrap().status());
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let other_network = attempt("2001:db8:7:8::1".into(), "a7", "guess")
+        .await
+        .unwrap();
+    assert_eq!(other_network.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Audit finding 6 (Remark42 class: `X-Forwarded-For` spoofing past limits): one unparsable hop
+/// discarded the whole header, so `junk, 198.51.100.7` counted as the proxy and the client got
+/// a fresh budget (and escaped address bans).
+async fn a_junk_forwarded_hop_does_not_reset_a_clients_limit(engine: Engine) {
+    let config = format!(
+        "[server]\ntrusted_proxies = [\"127.0.0.1/32\"]\n[limits]\nwrites_per_minute = 3\nwrite_burst = 3\n{}",
+        crate::support::SITES
+    );
+    let app = TestApp::with_config(engine, &config).await;
+    let post = |n: usize, xff: &'static str| {
+        app.client
+            .post(app.url("/api/comments"))
+            .header("Origin", crate::support::BLOG)
+            .header("X-Forwarded-For", xff)
+            .json(&json!({"site": "open", "uri": "/xff/", "body": format!("comment {n}"), "author": {"name": "Flooder"}}))
+            .send()
+    };
+    for n in 0..3 {
+        assert_eq!(
+            post(n, "198.51.100.7").await.unwrap().status(),
+            StatusCode::CREATED
+        );
+    }
+    for (n, xff) in [
+        "198.51.100.7",
+        "junk, 198.51.100.7",
+        "6.6.6.6, junk, 198.51.100.7",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let response = post(10 + n, xff).await.unwrap();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "{xff}");
+    }
+    assert_eq!(app.count_rows("comments").await, 3);
 }
