@@ -194,18 +194,52 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            if let Some(v4) = embedded_ipv4(v6) {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let [first, second, ..] = v6.segments();
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00 // unique local
                 || (first & 0xffc0) == 0xfe80 // link-local
-                || first == 0x2001 && v6.segments()[1] == 0x0db8) // documentation
+                || (first & 0xffc0) == 0xfec0 // site-local (deprecated, still routed by some)
+                || (first == 0x2001 && second == 0x0000) // Teredo: tunnels to any IPv4
+                || (first == 0x2001 && second == 0x0db8) // documentation
+                || (first == 0x0064 && second == 0xff9b)) // NAT64 local-use /48 (RFC 8215)
         }
     }
+}
+
+/// The IPv4 address an IPv6 address stands for, where a translator or tunnel would reach it:
+/// IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible `::a.b.c.d`, NAT64 `64:ff9b::a.b.c.d` and 6to4
+/// `2002:aabb:ccdd::`. Each is judged as that IPv4 address (`::1` and `::` are not IPv4).
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    let s = v6.segments();
+    let low = std::net::Ipv4Addr::new(
+        (s[6] >> 8) as u8,
+        s[6] as u8,
+        (s[7] >> 8) as u8,
+        s[7] as u8,
+    );
+    if s[..6].iter().all(|&x| x == 0) && !(v6.is_loopback() || v6.is_unspecified()) {
+        return Some(low); // IPv4-compatible
+    }
+    if s[0] == 0x0064 && s[1] == 0xff9b && s[2..6].iter().all(|&x| x == 0) {
+        return Some(low); // NAT64 well-known prefix
+    }
+    if s[0] == 0x2002 {
+        return Some(std::net::Ipv4Addr::new(
+            (s[1] >> 8) as u8,
+            s[1] as u8,
+            (s[2] >> 8) as u8,
+            s[2] as u8,
+        )); // 6to4
+    }
+    None
 }
 
 #[cfg(test)]
@@ -226,10 +260,24 @@ mod tests {
             "fe80::1",
             "fd00::1",
             "::ffff:127.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::7f00:1",
+            "64:ff9b::10.0.0.1",
+            "64:ff9b:1::1",
+            "2002:7f00:1::1",
+            "2002:c0a8:101::1",
+            "fec0::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
         ] {
             assert!(!is_public(internal.parse().unwrap()), "{internal}");
         }
-        for public in ["1.1.1.1", "140.82.112.3", "2606:4700::1111"] {
+        for public in [
+            "1.1.1.1",
+            "140.82.112.3",
+            "2606:4700::1111",
+            "64:ff9b::8.8.8.8",
+            "2002:808:808::1",
+        ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }
     }
