@@ -148,8 +148,30 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
         ))
+        // Served over https, browsers are told to stay on https (a year; no subdomains, which
+        // belong to the blog owner's other services).
+        .layer(axum::middleware::from_fn_with_state(
+            state.is_https(),
+            strict_transport_security,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Adds `Strict-Transport-Security` when `public_url` is https.
+async fn strict_transport_security(
+    State(https): State<bool>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// 200 when the database answers, 503 when it does not.

@@ -14,6 +14,7 @@ pub mod error; // one error type with stable codes
 pub mod extract; // JSON and query extractors that answer in our error format
 pub mod fingerprint; // keyed digests of emails and addresses
 pub mod moderation; // the rules that decide a new comment's status
+pub mod names; // what a displayed name may be, and which names are taken
 pub mod notify; // email: outbox, worker, one-click links, subscriptions
 pub mod ratelimit; // per-client limits on reads and comments
 pub mod render; // markdown → sanitised HTML (the only HTML cleaning)

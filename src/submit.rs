@@ -59,6 +59,15 @@ impl Draft {
         if standing.duplicate {
             return Err(AppError::DuplicateComment);
         }
+        let moderators = standing.moderator_names.as_deref().unwrap_or_default();
+        if self.new.user_id.is_none()
+            && crate::names::is_reserved(&self.new.author_name, moderators.split('\u{1f}'))
+        {
+            return Err(AppError::invalid(
+                "name_reserved",
+                "That name belongs to the site's moderators. Please choose another.",
+            ));
+        }
         let rules = SiteRules {
             mode: site.moderation(),
             links_to_hold: site.config.links_to_hold,
@@ -87,6 +96,11 @@ impl Draft {
         );
         self.new.status = verdict.status.as_str();
         self.new.reason = verdict.reason;
+        // The page's title comes from a published comment only: a held or spam one (a bot's,
+        // say) must not name the thread for good.
+        if verdict.status != Status::Approved {
+            self.new.title = None;
+        }
         if let Some(avatar) = self.unproven_avatar.filter(|_| !standing.email_verified) {
             self.new.author_avatar = avatar;
         }

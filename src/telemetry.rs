@@ -11,7 +11,9 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing_subscriber::EnvFilter;
 
 use crate::app::AppState;
+use crate::client_ip::ClientIp;
 use crate::config::{LogConfig, LogFormat};
+use crate::error::AppError;
 
 /// Starts logging; `RUST_LOG` overrides the configured level.
 pub fn init_logging(config: &LogConfig) {
@@ -86,9 +88,32 @@ pub fn comment_created(status: &'static str) {
 }
 
 /// `GET /metrics`
-pub async fn serve_metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
+///
+/// Only to clients on loopback or a private network (a scraper beside replybox): the figures
+/// (moderation volumes, login outcomes) are not for the public, who get the same 404 as for any
+/// unknown path. Behind a proxy, list it in `server.trusted_proxies` so that the real client is
+/// the one judged.
+pub async fn serve_metrics(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+) -> Result<impl IntoResponse, AppError> {
+    if !is_internal(client) {
+        return Err(AppError::NotFound);
+    }
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
-    )
+    ))
+}
+
+/// Loopback, private (RFC 1918, unique-local) and link-local addresses.
+fn is_internal(ip: std::net::IpAddr) -> bool {
+    match ip.to_canonical() {
+        std::net::IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
+        std::net::IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
+    }
 }

@@ -99,6 +99,10 @@ pub async fn add(
         "the name must be 1 to 64 characters"
     );
     anyhow::ensure!(
+        crate::names::one_line(name) == name,
+        "the name must be one line of visible text (no control or invisible characters)"
+    );
+    anyhow::ensure!(
         password.chars().count() >= 10,
         "the password must be at least 10 characters"
     );

@@ -98,8 +98,14 @@ pub async fn submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     session: Session,
+    headers: axum::http::HeaderMap,
     Form(form): Form<Credentials>,
 ) -> Result<Response, AdminError> {
+    if !same_origin(&headers) {
+        return Err(AdminError::Forbidden(
+            "The login form must be sent from this site.".into(),
+        ));
+    }
     // The throttle counts the very name that is looked up (" root" is "root").
     let name = form.name.trim();
     state.login_throttle.check(ip, name)?;
@@ -123,6 +129,29 @@ pub async fn submit(
             Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
         }
     }
+}
+
+/// Login CSRF: a form on another site must not sign this browser in (as the attacker). Browsers
+/// send `Origin` with every form POST; its host must be the one the form was sent to (whatever
+/// name the operator reached replybox by). A request without one (curl) is let through.
+fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    use axum::http::header;
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| url::Url::parse(o).ok())
+        .and_then(|url| {
+            let host = url.host_str()?.to_string();
+            Some(match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        });
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
 
 /// `POST /admin/logout`

@@ -219,12 +219,7 @@ fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
         return Some(v4);
     }
     let s = v6.segments();
-    let low = std::net::Ipv4Addr::new(
-        (s[6] >> 8) as u8,
-        s[6] as u8,
-        (s[7] >> 8) as u8,
-        s[7] as u8,
-    );
+    let low = std::net::Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
     if s[..6].iter().all(|&x| x == 0) && !(v6.is_loopback() || v6.is_unspecified()) {
         return Some(low); // IPv4-compatible
     }

@@ -31,7 +31,8 @@ pub struct NewComment {
     pub site: String,
     /// Page URI.
     pub uri: String,
-    /// Page title, kept if the thread has none yet.
+    /// Page title, kept if the thread has none yet (the caller gives one only with a published
+    /// comment).
     pub title: Option<String>,
     /// Parent comment id.
     pub parent_id: Option<i64>,
@@ -119,7 +120,8 @@ static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
          author_url, author_avatar, author_provider, body, html, status, reason, ip_hash, created_at, moderator, notify, dedupe_key) \
          SELECT CASE WHEN NOT t.locked \
                        AND ($5 IS NULL OR EXISTS (SELECT 1 FROM comments p WHERE p.id = $5 AND p.thread_id = t.id \
-                                                  AND p.status IN ('approved', 'pending'))) \
+                                                  AND (p.status = 'approved' OR (p.status = 'pending' \
+                                                       AND ($20 OR p.reader_id = $6))))) \
                      THEN t.id END, \
                 $5, COALESCE($6, (SELECT r.id FROM readers r WHERE r.token_hash = $7 AND r.expires_at = $8)), $9, $10, $11, \
                 $12, $13, $14, $15, $16, $17, $18, $19, $4, $20, $21, $22 \

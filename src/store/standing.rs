@@ -26,6 +26,8 @@ pub struct Standing {
     pub watched: Option<String>,
     /// The site's blocked words.
     pub blocked: Option<String>,
+    /// The moderators' account names, separated by U+001F (a guest may not take them).
+    pub moderator_names: Option<String>,
     /// The page's thread is locked (None: no thread yet).
     pub thread_locked: Option<bool>,
     /// When the page's thread began (None: no thread yet).
@@ -51,7 +53,7 @@ pub struct Author {
     pub dedupe_key: String,
 }
 
-fn sql(aggregate: &str) -> String {
+fn sql(aggregate: &str, unit_separator: &str) -> String {
     format!(
         "SELECT \
            EXISTS (SELECT 1 FROM bans b WHERE (b.site IS NULL OR b.site = $1) AND (b.expires_at IS NULL OR b.expires_at > $2) \
@@ -72,6 +74,7 @@ fn sql(aggregate: &str) -> String {
            EXISTS (SELECT 1 FROM comments c WHERE c.dedupe_key = $9 AND c.created_at > $10) AS duplicate, \
            (SELECT w.words FROM word_lists w WHERE w.site = $1 AND w.list = 'watched') AS watched, \
            (SELECT w.words FROM word_lists w WHERE w.site = $1 AND w.list = 'blocked') AS blocked, \
+           (SELECT {aggregate}(a.name, {unit_separator}) FROM admins a) AS moderator_names, \
            (SELECT t.locked FROM threads t WHERE t.site = $1 AND t.uri = $8) AS thread_locked, \
            (SELECT t.created_at FROM threads t WHERE t.site = $1 AND t.uri = $8) AS thread_created_at"
     )
@@ -103,9 +106,9 @@ pub fn dedupe_key(
 /// How far back a repeated comment counts as a duplicate.
 pub const DUPLICATE_WINDOW_MS: i64 = 10 * 60 * 1000;
 
-// The one dialect difference: how rows are joined into one string.
-static SQLITE: LazyLock<String> = LazyLock::new(|| sql("group_concat"));
-static POSTGRES: LazyLock<String> = LazyLock::new(|| sql("string_agg"));
+// The one dialect difference: how rows are joined into one string (and how U+001F is written).
+static SQLITE: LazyLock<String> = LazyLock::new(|| sql("group_concat", "char(31)"));
+static POSTGRES: LazyLock<String> = LazyLock::new(|| sql("string_agg", "chr(31)"));
 
 /// The standing query's parameters, in `$N` order.
 macro_rules! bind_standing {
@@ -168,6 +171,7 @@ pub fn on_sqlite(
         email_verified: row.get("email_verified")?,
         watched: row.get("watched")?,
         blocked: row.get("blocked")?,
+        moderator_names: row.get("moderator_names")?,
         thread_locked: row.get("thread_locked")?,
         thread_created_at: row.get("thread_created_at")?,
     })

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use crate::error::{AppError, AppResult};
+use crate::names::one_line;
 use crate::sites::Site;
 
 /// Longest page URI.
@@ -194,7 +195,9 @@ pub(super) fn page_title(raw: &str) -> String {
 }
 
 pub(super) fn comment_body(raw: &str, max_chars: usize) -> AppResult<String> {
-    let body = raw.trim();
+    // NULs go first, so that a body of only NULs is empty, as it will be stored.
+    let without_nul = raw.replace('\0', "");
+    let body = without_nul.trim();
     if body.is_empty() {
         return Err(AppError::invalid(
             "comment_empty",
@@ -207,16 +210,7 @@ pub(super) fn comment_body(raw: &str, max_chars: usize) -> AppResult<String> {
             format!("Comments are at most {max_chars} characters."),
         ));
     }
-    Ok(body.replace('\0', ""))
-}
-
-/// Trims and folds whitespace; drops control characters (names and titles are one line of text).
-fn one_line(raw: &str) -> String {
-    raw.split_whitespace()
-        .map(|word| word.chars().filter(|c| !c.is_control()).collect::<String>())
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    Ok(body.to_string())
 }
 
 #[cfg(test)]

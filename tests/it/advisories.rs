@@ -17,6 +17,9 @@ on_both_engines!(
     unknown_and_oversized_page_addresses_cost_no_memory,
     the_admin_login_throttle_counts_the_name_looked_up_and_ipv6_by_64,
     a_junk_forwarded_hop_does_not_reset_a_clients_limit,
+    a_guest_name_cannot_hide_characters_or_pass_for_a_moderator,
+    a_held_comment_does_not_name_the_thread,
+    the_small_findings_stay_fixed,
 );
 
 const LIMITS: &str = "[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n";
@@ -440,4 +443,200 @@ async fn a_junk_forwarded_hop_does_not_reset_a_clients_limit(engine: Engine) {
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "{xff}");
     }
     assert_eq!(app.count_rows("comments").await, 3);
+}
+
+/// Audit finding 9: names kept zero-width and bidi characters (`"Admin\u{200b}"`,
+/// `"\u{202e}evil\u{202c} moderator"`), and a guest could take a moderator's account name.
+async fn a_guest_name_cannot_hide_characters_or_pass_for_a_moderator(engine: Engine) {
+    use replybox::admin::accounts::{self, Role};
+    let app = TestApp::start(engine).await;
+    accounts::add(
+        &app.state.db,
+        "alice",
+        "right-password-123".into(),
+        Role::Admin,
+        &[],
+    )
+    .await
+    .unwrap();
+    let post = |name: &str| {
+        app.post(
+            json!({"site": "open", "uri": "/names/", "body": format!("hi from {name}"), "author": {"name": name}}),
+            None,
+        )
+    };
+    for taken in [
+        "Admin\u{200b}",
+        "alice",
+        "ALICE",
+        "Al1ce",
+        "\u{430}lice",
+        "moderator",
+    ] {
+        assert_eq!(
+            crate::support::error_code(post(taken).await).await,
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "name_reserved".to_string()
+            ),
+            "{taken:?}"
+        );
+    }
+    for (typed, shown) in [
+        ("\u{202e}evil\u{202c} reader", "evil reader"),
+        ("Zo\u{200d}e\u{feff}", "Zoe"),
+        ("ＡＤＡ", "ADA"),
+    ] {
+        let response = post(typed).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{typed:?}");
+        let created: Value = response.json().await.unwrap();
+        assert_eq!(created["comment"]["author"]["name"], shown, "{typed:?}");
+    }
+    let invisible = post("\u{200b}\u{3164}").await;
+    assert_eq!(
+        crate::support::error_code(invisible).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "name_required".to_string()
+        )
+    );
+}
+
+/// Audit finding 10: the thread's title came from the first submitter, even a honeypot-spam
+/// one ("Scam: call +1-555-0100"), and stayed for good.
+async fn a_held_comment_does_not_name_the_thread(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let spam = app
+        .post(
+            json!({"site": "open", "uri": "/titled/", "title": "Scam: call +1-555-0100", "body": "buy", "honeypot": "filled", "author": {"name": "Bot"}}),
+            None,
+        )
+        .await;
+    let status = spam.status();
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        spam.text().await.unwrap()
+    );
+    let held = app
+        .post(
+            json!({"site": "held", "uri": "/titled/", "title": "Held title", "body": "wait", "author": {"name": "Ada", "email": "ada@example.org"}}),
+            None,
+        )
+        .await;
+    let status = held.status();
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        held.text().await.unwrap()
+    );
+    assert_eq!(
+        app.thread("open", "/titled/", None).await["thread"]["title"],
+        Value::Null
+    );
+    assert_eq!(
+        app.thread("held", "/titled/", None).await["thread"]["title"],
+        Value::Null
+    );
+    let real = app
+        .post(
+            json!({"site": "open", "uri": "/titled/", "title": "The real post", "body": "nice", "author": {"name": "Ada"}}),
+            None,
+        )
+        .await;
+    assert_eq!(real.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.thread("open", "/titled/", None).await["thread"]["title"],
+        "The real post"
+    );
+}
+
+/// Audit finding 11 (info): a body of only NULs was stored empty; replying to someone else's
+/// pending comment was accepted; `/metrics` was public; `/admin/login` took a cross-site form.
+async fn the_small_findings_stay_fixed(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let nul = app
+        .post(
+            json!({"site": "open", "uri": "/small/", "body": "\u{0000}\u{0000} ", "author": {"name": "Ada"}}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        crate::support::error_code(nul).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "comment_empty".to_string()
+        )
+    );
+
+    // Held comments may be answered by their own author, not by a stranger.
+    let held = app
+        .post(
+            json!({"site": "held", "uri": "/small/", "body": "first", "author": {"name": "Ada", "email": "ada@example.org"}}),
+            None,
+        )
+        .await;
+    let held: Value = held.json().await.unwrap();
+    let parent = held["comment"]["id"].as_i64().unwrap();
+    let adas = held["credential"].as_str().unwrap().to_string();
+    let reply = |credential: Option<String>| {
+        let app = &app;
+        async move {
+            app.post(
+                json!({"site": "held", "uri": "/small/", "parent": parent, "body": "a reply", "author": {"name": "Bob", "email": "bob@example.org"}}),
+                credential.as_deref(),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        crate::support::error_code(reply(None).await).await,
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_parent".to_string()
+        )
+    );
+    assert_eq!(reply(Some(adas)).await.status(), StatusCode::CREATED);
+
+    // Metrics answer a scraper beside replybox, not a client behind the proxy.
+    let local = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(local.status(), StatusCode::OK);
+    let behind_proxy = TestApp::with_config(
+        engine,
+        &format!(
+            "[server]\ntrusted_proxies = [\"127.0.0.1/32\"]\n{}",
+            crate::support::SITES
+        ),
+    )
+    .await;
+    let public = behind_proxy
+        .client
+        .get(behind_proxy.url("/metrics"))
+        .header("X-Forwarded-For", "198.51.100.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), StatusCode::NOT_FOUND);
+
+    // A login form posted from another site is refused before any password check.
+    let cross_site = app
+        .client
+        .post(app.url("/admin/login"))
+        .header("Origin", "http://evil.test")
+        .form(&[("name", "alice"), ("password", "guess")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    let same_site = app
+        .client
+        .post(app.url("/admin/login"))
+        .header("Origin", app.url(""))
+        .form(&[("name", "alice"), ("password", "guess")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_site.status(), StatusCode::UNAUTHORIZED);
 }
