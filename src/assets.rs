@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::app::AppState;
 use crate::extract::AppQuery;
 use crate::fingerprint::hex;
+use crate::html::Policy;
 
 pub mod minify;
 
@@ -268,10 +269,7 @@ pub async fn thread_frame(
             "replybox: this site is not configured.",
         )
             .into_response();
-        response.headers_mut().insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'"),
-        );
+        Policy::Inert.apply(response.headers_mut());
         return response;
     };
     let mut ancestors: Vec<&str> = site.origins.iter().map(String::as_str).collect();
@@ -281,10 +279,6 @@ pub async fn thread_frame(
     } else {
         ancestors.join(" ")
     };
-    let csp = format!(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
-         base-uri 'none'; form-action 'none'; frame-ancestors {frame_ancestors}"
-    );
     let mut response = ASSETS.thread_html.clone().into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -292,13 +286,10 @@ pub async fn thread_frame(
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     headers.insert(header::CACHE_CONTROL, CachePolicy::Revalidate.header());
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&csp) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    Policy::WidgetFrame {
+        ancestors: &frame_ancestors,
     }
+    .apply(headers);
     response
 }
 

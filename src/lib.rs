@@ -13,6 +13,7 @@ pub mod config; // typed configuration: defaults < config.toml < REPLYBOX_* env
 pub mod error; // one error type with stable codes
 pub mod extract; // JSON and query extractors that answer in our error format
 pub mod fingerprint; // keyed digests of emails and addresses
+pub mod html; // HTML escaping and the security headers of every page
 pub mod moderation; // the rules that decide a new comment's status
 pub mod names; // what a displayed name may be, and which names are taken
 pub mod notify; // email: outbox, worker, one-click links, subscriptions
@@ -23,3 +24,4 @@ pub mod sites; // configured sites and their origins
 pub mod store; // SQLite / PostgreSQL storage; all SQL lives here
 pub mod submit; // validating and storing a new comment
 pub mod telemetry; // logs and metrics
+pub mod time; // epoch milliseconds and RFC 3339

@@ -7,9 +7,9 @@ use serde::Deserialize;
 
 use super::error::AdminError;
 use super::guard::Moderator;
-use crate::api::view::rfc3339;
 use crate::app::AppState;
 use crate::store::{self, moderation::EventRow};
+use crate::time::rfc3339;
 
 /// `GET /admin/audit` filters.
 #[derive(Debug, Default, Deserialize)]

@@ -6,11 +6,11 @@ use axum::response::{Html, Redirect};
 
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
-use crate::api::view::rfc3339;
 use crate::app::AppState;
 use crate::store::moderation::Event;
 use crate::store::site_rules::{BanRow, NewBan};
 use crate::store::{self};
+use crate::time::rfc3339;
 
 #[derive(Template)]
 #[template(path = "admin/bans.html")]

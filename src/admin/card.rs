@@ -1,7 +1,7 @@
 //! A comment as a card on the admin pages.
 
-use crate::api::view::rfc3339;
 use crate::store::moderation::QueueRow;
+use crate::time::rfc3339;
 
 /// What a card shows. Every field but `html` is escaped by the template; `html` was cleaned by
 /// `render.rs` when the comment was stored.

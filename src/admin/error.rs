@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use crate::error::AppError;
+use crate::html::escape;
 
 /// What can go wrong on an admin page.
 #[derive(Debug)]
@@ -83,13 +84,4 @@ impl IntoResponse for AdminError {
         }
         response
     }
-}
-
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }

@@ -1,13 +1,12 @@
 //! The JSON shapes of the widget's API (DESIGN.md "Public API": keep these names).
 
 use serde::Serialize;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::auth::providers::Providers;
 use crate::auth::{ProviderButton, ViewerView};
 use crate::sites::Site;
 use crate::store::comments::CommentRow;
+use crate::time::rfc3339;
 
 /// A comment as readers see it.
 #[derive(Debug, Serialize)]
@@ -120,12 +119,4 @@ impl CommentView {
     pub fn is_approved(&self) -> bool {
         self.status == "approved"
     }
-}
-
-/// Epoch milliseconds as RFC 3339 UTC.
-pub fn rfc3339(ms: i64) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
 }

@@ -268,7 +268,7 @@ async fn confirmed(
         .await
         .map_err(SignInError::internal)?;
     Ok(kept.is_some_and(|kept| {
-        constant_time_eq(&kept.token, &presented)
+        same_secret(&kept.token, &presented)
             && kept.provider == shown.provider
             && kept.return_to == shown.return_to
             && kept.claim_hash == shown.claim_hash
@@ -326,7 +326,7 @@ async fn finish(
     let state_matches = query
         .state
         .as_deref()
-        .is_some_and(|s| constant_time_eq(s, &pending.attempt.state));
+        .is_some_and(|s| same_secret(s, &pending.attempt.state));
     if pending.provider != provider_id || !state_matches {
         return Err(SignInError::invalid_state("state does not match"));
     }
@@ -438,7 +438,7 @@ pub async fn exchange(
     let claim_holds = match (&taken.claim_hash, input.claim.as_deref()) {
         (None, None) => true,
         (Some(claim_hash), Some(secret)) => {
-            constant_time_eq(&hex(&Sha256::digest(secret.as_bytes())), claim_hash)
+            same_secret(&hex(&Sha256::digest(secret.as_bytes())), claim_hash)
         }
         _ => false,
     };
@@ -511,10 +511,7 @@ fn served_by_replybox(public_base: &str, url: &url::Url) -> bool {
     }
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+/// Compares two secrets in time that does not depend on where they differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    crate::fingerprint::constant_time_eq(a.as_bytes(), b.as_bytes())
 }

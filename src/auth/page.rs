@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::SignInError;
 use crate::app::AppState;
+use crate::html::{Policy, escape};
 
 /// The script of the popup page.
 pub const POPUP_JS: &str = include_str!("../../embed/popup.js");
@@ -108,25 +109,6 @@ fn with_page_headers(mut response: Response) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'self'; style-src 'self'; base-uri 'none'; \
-             form-action 'none'; frame-ancestors 'none'",
-        ),
-    );
+    Policy::SignIn.apply(headers);
     response
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }

@@ -3,7 +3,7 @@
 //! replybox and the blog. Headers (subject, recipients) are built by lettre, which encodes
 //! them, so a name cannot inject a header.
 
-use crate::admin::error::escape;
+use crate::html::escape;
 use crate::store::mail::NewMail;
 use crate::store::moderation::QueueRow;
 

@@ -11,10 +11,10 @@ use axum::routing::get;
 
 use super::worker::{ALERT_ACTIONS, link_signature, page_url};
 use crate::admin::actions::{self, Action, BanChoice};
-use crate::admin::error::escape;
 use crate::app::AppState;
 use crate::auth::credential::hash_token;
 use crate::fingerprint::constant_time_eq;
+use crate::html::{Policy, escape};
 use crate::store::mail::ActionLinkRow;
 use crate::store::{self};
 
@@ -36,21 +36,7 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
         escape(title)
     );
     let mut response = (status, Html(html)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        axum::http::header::CONTENT_SECURITY_POLICY,
-        axum::http::HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
-    headers.insert(
-        axum::http::header::REFERRER_POLICY,
-        axum::http::HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
+    Policy::MailLink.apply(response.headers_mut());
     response
 }
 
