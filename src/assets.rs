@@ -15,10 +15,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::extract::AppQuery;
 use crate::fingerprint::hex;
 use crate::html::Policy;
+use crate::state::AppState;
 
 pub mod minify;
 

@@ -5,23 +5,31 @@
 //! (everything left of that was written by the client and may be forged).
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use ipnet::IpNet;
 
-use crate::app::AppState;
 use crate::error::AppError;
 
 /// The address a request is attributed to (for rate limits, bans and hashing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
-impl FromRequestParts<AppState> for ClientIp {
+/// `server.trusted_proxies`: the part of the state this extractor needs.
+#[derive(Debug, Clone)]
+pub struct TrustedProxies(pub Arc<[IpNet]>);
+
+impl<S> FromRequestParts<S> for ClientIp
+where
+    TrustedProxies: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -29,11 +37,8 @@ impl FromRequestParts<AppState> for ClientIp {
             .ok_or_else(|| {
                 AppError::Internal(anyhow::anyhow!("server started without connect info"))
             })?;
-        Ok(Self(client_ip(
-            peer,
-            &parts.headers,
-            &state.config.server.trusted_proxies,
-        )))
+        let TrustedProxies(trusted) = TrustedProxies::from_ref(state);
+        Ok(Self(client_ip(peer, &parts.headers, &trusted)))
     }
 }
 

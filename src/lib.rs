@@ -3,7 +3,6 @@
 
 pub mod admin; // the moderation pages: queues, actions, bans, words, audit log
 pub mod api; // the JSON endpoints the widget calls
-pub mod app; // state, router, middleware, serving and shutdown
 pub mod assets; // the widget's embedded files and their cache policy
 pub mod auth; // credentials, the viewer behind a request, sign-in with identity providers
 pub mod avatar; // avatars drawn by replybox itself
@@ -14,6 +13,7 @@ pub mod error; // one error type with stable codes
 pub mod extract; // JSON and query extractors that answer in our error format
 pub mod fingerprint; // keyed digests of emails and addresses
 pub mod html; // HTML escaping and the security headers of every page
+pub mod http; // every route, the middleware, serving and shutdown
 pub mod moderation; // the rules that decide a new comment's status
 pub mod names; // what a displayed name may be, and which names are taken
 pub mod notify; // email: outbox, worker, one-click links, subscriptions
@@ -21,6 +21,7 @@ pub mod ratelimit; // per-client limits on reads and comments
 pub mod render; // markdown → sanitised HTML (the only HTML cleaning)
 pub mod sessions; // first-party sessions in the database (admin, sign-in popup)
 pub mod sites; // configured sites and their origins
+pub mod state; // what every request shares, and how an instance starts
 pub mod store; // SQLite / PostgreSQL storage; all SQL lives here
 pub mod submit; // validating and storing a new comment
 pub mod telemetry; // logs and metrics

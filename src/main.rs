@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use replybox::admin::accounts::{self, Role};
-use replybox::app::{self, AppState};
 use replybox::config::Config;
+use replybox::http;
+use replybox::state::AppState;
 use replybox::store::Db;
 use replybox::telemetry;
 
@@ -113,7 +114,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         engine = state.db.engine(),
         "replybox listening on http://{listen}"
     );
-    app::serve(state, listener, app::shutdown_signal()).await
+    http::serve(state, listener, http::shutdown_signal()).await
 }
 
 /// The widget's loader, script and style together must stay within this many bytes gzipped.

@@ -1,5 +1,5 @@
 //! Rate limits per client address: a generous one for reads, a tight one per site for comments,
-//! and one for starting sign-ins and exchanging their codes.
+//! one for starting sign-ins and exchanging their codes, and one for admin login attempts.
 //!
 //! Keyed governor limiters, checked directly (no tower_governor: its key extractor trusts a forged
 //! `X-Forwarded-For`). The address comes from [`crate::client_ip`]. IPv6 clients are keyed by
@@ -100,6 +100,52 @@ impl RateLimits {
             tracked += limiter.len();
         }
         tracked
+    }
+}
+
+/// Login attempts allowed per address and per account name: five, then one a minute. Off only
+/// when `limits.enabled = false` (benchmarks, browser tests).
+#[derive(Clone)]
+pub struct LoginThrottle {
+    enabled: bool,
+    by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    by_name: Arc<DefaultKeyedRateLimiter<String>>,
+}
+
+impl LoginThrottle {
+    /// A throttle, on or off.
+    pub fn new(enabled: bool) -> Self {
+        let quota =
+            Quota::per_minute(NonZeroU32::MIN).allow_burst(NonZeroU32::new(5).expect("5 > 0"));
+        Self {
+            enabled,
+            by_ip: Arc::new(DefaultKeyedRateLimiter::dashmap(quota)),
+            by_name: Arc::new(DefaultKeyedRateLimiter::dashmap(quota)),
+        }
+    }
+
+    /// Counts one attempt for this address and this (trimmed) account name.
+    pub fn check(&self, ip: IpAddr, name: &str) -> AppResult<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let wait = |not_until: governor::NotUntil<_>| AppError::RateLimited {
+            retry_after_secs: not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                .max(1),
+        };
+        self.by_ip
+            .check_key(&crate::client_ip::client_network(ip))
+            .map_err(wait)?;
+        self.by_name.check_key(&name.to_lowercase()).map_err(wait)?;
+        Ok(())
+    }
+
+    /// Forgets recovered keys (called periodically).
+    pub fn prune(&self) {
+        self.by_ip.retain_recent();
+        self.by_name.retain_recent();
     }
 }
 

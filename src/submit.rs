@@ -7,12 +7,12 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::app::AppState;
 use crate::auth::{Credential, Viewer, credential};
 use crate::error::{AppError, AppResult};
 use crate::moderation::{self, Facts, SiteRules, Status, WordList};
 use crate::render;
 use crate::sites::Site;
+use crate::state::AppState;
 use crate::store::comments::CommentRow;
 use crate::store::new_comment::{NewComment, NewReader};
 use crate::store::standing::{Author, Standing};

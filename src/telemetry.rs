@@ -3,17 +3,13 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tracing_subscriber::EnvFilter;
 
-use crate::app::AppState;
-use crate::client_ip::ClientIp;
 use crate::config::{LogConfig, LogFormat};
-use crate::error::AppError;
 
 /// Starts logging; `RUST_LOG` overrides the configured level.
 pub fn init_logging(config: &LogConfig) {
@@ -85,35 +81,4 @@ pub async fn track_requests(request: Request, next: Next) -> Response {
 /// Counts a new comment by the status it started in.
 pub fn comment_created(status: &'static str) {
     metrics::counter!("comments_created_total", "status" => status).increment(1);
-}
-
-/// `GET /metrics`
-///
-/// Only to clients on loopback or a private network (a scraper beside replybox): the figures
-/// (moderation volumes, login outcomes) are not for the public, who get the same 404 as for any
-/// unknown path. Behind a proxy, list it in `server.trusted_proxies` so that the real client is
-/// the one judged.
-pub async fn serve_metrics(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-) -> Result<impl IntoResponse, AppError> {
-    if !is_internal(client) {
-        return Err(AppError::NotFound);
-    }
-    Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    ))
-}
-
-/// Loopback, private (RFC 1918, unique-local) and link-local addresses.
-fn is_internal(ip: std::net::IpAddr) -> bool {
-    match ip.to_canonical() {
-        std::net::IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_link_local(),
-        std::net::IpAddr::V6(v6) => {
-            v6.is_loopback()
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
-        }
-    }
 }

@@ -7,8 +7,8 @@ use axum::response::Redirect;
 
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
-use crate::app::AppState;
 use crate::moderation::Status;
+use crate::state::AppState;
 use crate::store;
 use crate::store::moderation::{Event, QueueRow};
 use crate::store::site_rules::NewBan;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::error::AdminError;
 use super::guard::Moderator;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store::{self, moderation::EventRow};
 use crate::time::rfc3339;
 

@@ -7,9 +7,9 @@ use tower_sessions::Session;
 
 use super::error::AdminError;
 use crate::admin::accounts;
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::fingerprint::constant_time_eq;
+use crate::state::AppState;
 use crate::store::{self, admins::AdminRow};
 
 const ADMIN_ID: &str = "admin_id";

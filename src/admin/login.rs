@@ -1,72 +1,20 @@
 //! Signing in and out of the admin pages. A wrong name and a wrong password get the same answer
 //! in the same time; attempts are limited per address and per account name.
 
-use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::Arc;
-
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::accounts;
 use super::error::AdminError;
 use super::guard::{self, AdminForm};
-use crate::app::AppState;
 use crate::client_ip::ClientIp;
+use crate::error::AppError;
+use crate::state::AppState;
 use crate::store;
-
-/// Login attempts allowed per address and per account name: five, then one a minute. Off only
-/// when `limits.enabled = false` (benchmarks, browser tests).
-#[derive(Clone)]
-pub struct LoginThrottle {
-    enabled: bool,
-    by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    by_name: Arc<DefaultKeyedRateLimiter<String>>,
-}
-
-impl LoginThrottle {
-    /// A throttle, on or off.
-    pub fn new(enabled: bool) -> Self {
-        let quota =
-            Quota::per_minute(NonZeroU32::MIN).allow_burst(NonZeroU32::new(5).expect("5 > 0"));
-        Self {
-            enabled,
-            by_ip: Arc::new(DefaultKeyedRateLimiter::dashmap(quota)),
-            by_name: Arc::new(DefaultKeyedRateLimiter::dashmap(quota)),
-        }
-    }
-
-    fn check(&self, ip: IpAddr, name: &str) -> Result<(), AdminError> {
-        if !self.enabled {
-            return Ok(());
-        }
-        let wait = |not_until: governor::NotUntil<_>| {
-            AdminError::RateLimited(
-                not_until
-                    .wait_time_from(DefaultClock::default().now())
-                    .as_secs()
-                    .max(1),
-            )
-        };
-        self.by_ip
-            .check_key(&crate::client_ip::client_network(ip))
-            .map_err(wait)?;
-        self.by_name.check_key(&name.to_lowercase()).map_err(wait)?;
-        Ok(())
-    }
-
-    /// Forgets recovered keys (called periodically).
-    pub fn prune(&self) {
-        self.by_ip.retain_recent();
-        self.by_name.retain_recent();
-    }
-}
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]
@@ -108,7 +56,13 @@ pub async fn submit(
     }
     // The throttle counts the very name that is looked up (" root" is "root").
     let name = form.name.trim();
-    state.login_throttle.check(ip, name)?;
+    state
+        .login_throttle
+        .check(ip, name)
+        .map_err(|err| match err {
+            AppError::RateLimited { retry_after_secs } => AdminError::RateLimited(retry_after_secs),
+            other => other.into(),
+        })?;
     let account = store::admins::find_by_name(&state.db, name).await?;
     let hash = match &account {
         Some(account) => account.password_hash.clone(),

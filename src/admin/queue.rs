@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::card::Card;
 use super::error::AdminError;
 use super::guard::Moderator;
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store::{self, moderation::QueueFilter};
 
 /// A queue tab.

@@ -6,7 +6,7 @@ use axum::response::{Html, Redirect};
 
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store::moderation::Event;
 use crate::store::site_rules::TrustedRow;
 use crate::store::{self};

@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use super::view::{CommentView, SiteView, ThreadPage, ThreadView};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::client_ip::ClientIp;
 use crate::error::AppResult;
 use crate::extract::{AppJson, AppQuery};
+use crate::state::AppState;
 use crate::store;
 use crate::submit::{self, CommentInput};
 

@@ -6,9 +6,9 @@ use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::extract::AppJson;
+use crate::state::AppState;
 use crate::store::{self, threads::MAX_COUNT_URIS};
 
 /// Which pages to count.

@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::app::AppState;
 use crate::auth::{self, Viewer};
 use crate::error::AppResult;
 use crate::extract::AppQuery;
+use crate::state::AppState;
 use crate::store;
 
 /// `GET /api/session` parameters: the site whose `moderator` flag the viewer carries.

@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::fingerprint::hex;
+use crate::state::AppState;
 use crate::store;
 
 /// The largest picture kept.

@@ -40,11 +40,11 @@ use super::credential::{self, Credential, hash_token};
 use super::error::SignInError;
 use super::providers::Attempt;
 use super::{avatars, page};
-use crate::app::AppState;
 use crate::client_ip::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, AppQuery};
 use crate::fingerprint::hex;
+use crate::state::AppState;
 use crate::store::{self, identities::SignedInAccount};
 
 /// The session key of the pending sign-in.

@@ -10,14 +10,12 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::error::AppResult;
 use crate::sites::Site;
+use crate::state::AppState;
 use crate::store;
 
 pub mod avatars;
@@ -40,22 +38,8 @@ pub use viewer::Viewer;
 /// The sign-in state shared by all requests: the configured providers and their HTTP client.
 pub type Auth = Arc<providers::Providers>;
 
-/// The sign-in routes. Only the popup's pages use the first-party session.
-pub fn routes(state: &AppState) -> Router<AppState> {
-    let popup = Router::new()
-        .route("/auth/{provider}/start", get(flow::start))
-        .route("/auth/{provider}/callback", get(flow::callback))
-        .layer(state.sessions.layer(state.is_https()));
-    Router::new()
-        .merge(popup)
-        .route("/auth/exchange", post(flow::exchange))
-        .route("/auth/popup.js", get(popup_js))
-        .route("/auth/popup.css", get(popup_css))
-        .route("/auth/icons/{file}", get(icons::serve))
-        .route("/avatar/u/{key}", get(avatars::serve))
-}
-
-async fn popup_js() -> impl IntoResponse {
+/// `GET /auth/popup.js`: the popup page's script.
+pub async fn popup_js() -> impl IntoResponse {
     (
         [
             ("content-type", "text/javascript; charset=utf-8"),
@@ -65,7 +49,8 @@ async fn popup_js() -> impl IntoResponse {
     )
 }
 
-async fn popup_css() -> impl IntoResponse {
+/// `GET /auth/popup.css`: the sign-in pages' style.
+pub async fn popup_css() -> impl IntoResponse {
     (
         [
             ("content-type", "text/css; charset=utf-8"),

@@ -10,8 +10,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::error::SignInError;
-use crate::app::AppState;
 use crate::html::{Policy, escape};
+use crate::state::AppState;
 
 /// The script of the popup page.
 pub const POPUP_JS: &str = include_str!("../../embed/popup.js");

@@ -8,8 +8,8 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use super::credential::hash_token;
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::{self, readers::ReaderRow};
 
 /// The person behind a request, as far as replybox knows.

@@ -3,31 +3,18 @@
 //! Moderation links are single-use, expire, and are bound by an HMAC to one comment and one
 //! action. Unsubscribing also answers RFC 8058 one-click POSTs from mail clients.
 
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 
 use super::worker::{ALERT_ACTIONS, link_signature, page_url};
 use crate::admin::actions::{self, Action, BanChoice};
-use crate::app::AppState;
 use crate::auth::credential::hash_token;
 use crate::fingerprint::constant_time_eq;
 use crate::html::{Policy, escape};
+use crate::state::AppState;
 use crate::store::mail::ActionLinkRow;
 use crate::store::{self};
-
-/// The `/mail` routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/mail/act/{link}", get(confirm_action).post(take_action))
-        .route(
-            "/mail/unsubscribe/{token}",
-            get(confirm_unsubscribe).post(unsubscribe),
-        )
-        .route("/mail/verify/{token}", get(confirm_verify).post(verify))
-}
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(

@@ -9,11 +9,11 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 
 use super::compose::{self, ActionButton};
 use super::{MailWake, Mailer};
-use crate::app::AppState;
 use crate::auth::Credential;
 use crate::auth::credential::hash_token;
 use crate::config::NotifyOn;
 use crate::sites::Site;
+use crate::state::AppState;
 use crate::store::mail::{EventRow, FanOut, NewActionLink, NewSubscription, NewVerification};
 use crate::store::moderation::QueueRow;
 use crate::store::{self};

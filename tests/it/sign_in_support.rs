@@ -8,8 +8,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 
-use replybox::app::{self, AppState};
 use replybox::config::Config;
+use replybox::http;
+use replybox::state::AppState;
 use replybox::store::Db;
 use reqwest::{StatusCode, Url};
 use serde_json::{Value, json};
@@ -218,7 +219,7 @@ moderators = ["corp:ada", "github:ada"]
         let (tx, rx) = oneshot::channel::<()>();
         let server_state = state.clone();
         tokio::spawn(async move {
-            app::serve(server_state, listener, async {
+            http::serve(server_state, listener, async {
                 let _ = rx.await;
             })
             .await

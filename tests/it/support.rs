@@ -3,8 +3,9 @@
 
 use std::net::SocketAddr;
 
-use replybox::app::{self, AppState};
 use replybox::config::Config;
+use replybox::http;
+use replybox::state::AppState;
 use replybox::store::Db;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -204,7 +205,7 @@ impl TestApp {
         let (tx, rx) = oneshot::channel::<()>();
         let server_state = state.clone();
         let server = tokio::spawn(async move {
-            app::serve(server_state, listener, async {
+            http::serve(server_state, listener, async {
                 let _ = rx.await;
             })
             .await
