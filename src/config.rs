@@ -16,6 +16,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+pub mod auth;
 mod site;
 mod smtp;
 
@@ -59,7 +60,7 @@ pub struct Config {
     /// Outgoing mail; without it, replybox sends none (and queues none).
     pub smtp: Option<SmtpConfig>,
     /// Sign-in providers.
-    pub auth: crate::auth::config::AuthConfig,
+    pub auth: auth::AuthConfig,
 }
 
 /// `[server]`

@@ -19,7 +19,6 @@ pub mod names; // what a displayed name may be, and which names are taken
 pub mod notify; // email: outbox, worker, one-click links, subscriptions
 pub mod ratelimit; // per-client limits on reads and comments
 pub mod render; // markdown → sanitised HTML (the only HTML cleaning)
-pub mod sessions; // first-party sessions in the database (admin, sign-in popup)
 pub mod sites; // configured sites and their origins
 pub mod state; // what every request shares, and how an instance starts
 pub mod store; // SQLite / PostgreSQL storage; all SQL lives here

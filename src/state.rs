@@ -16,8 +16,8 @@ use crate::config::{Config, Secret};
 use crate::fingerprint::Fingerprints;
 use crate::notify::MailWake;
 use crate::ratelimit::{LoginThrottle, RateLimits};
-use crate::sessions::SessionBackend;
 use crate::sites::Sites;
+use crate::store::sessions::SessionBackend;
 use crate::store::{self, Db};
 use crate::telemetry;
 
@@ -101,7 +101,7 @@ impl AppState {
 }
 
 fn random_secret() -> String {
-    crate::auth::Credential::generate().token
+    crate::auth::credential::Credential::generate().token
 }
 
 impl FromRef<AppState> for TrustedProxies {

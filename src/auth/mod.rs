@@ -19,7 +19,6 @@ use crate::state::AppState;
 use crate::store;
 
 pub mod avatars;
-pub mod config;
 pub mod credential;
 pub mod error;
 pub mod flow;

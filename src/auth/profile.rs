@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::config::FieldMap;
+use crate::config::auth::FieldMap;
 
 /// Who signed in, as the provider describes them.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,12 +17,12 @@ use openidconnect::core::CoreProviderMetadata;
 use tokio::sync::RwLock;
 use url::Url;
 
-use super::config::{AuthConfig, FieldMap, ProviderConfig};
 use super::error::SignInError;
 use super::outbound::{Outbound, OutboundError};
 use super::presets::{self, PresetProtocol};
 use super::profile::Profile;
 use crate::config::Secret;
+use crate::config::auth::{AuthConfig, FieldMap, ProviderConfig};
 
 mod oauth;
 mod oidc;

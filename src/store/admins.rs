@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, on_db, on_db_writer};
+use super::{Db, read_db, write_db};
 
 /// An account that may use the admin pages.
 #[derive(Debug, Clone, FromRow)]
@@ -28,7 +28,7 @@ pub async fn create(
     sites: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let inserted = on_db_writer!(db, pool => {
+    let inserted = write_db!(db, pool => {
         sqlx::query(
             "INSERT INTO admins (name, password_hash, role, sites, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (name) DO NOTHING",
@@ -47,7 +47,7 @@ pub async fn create(
 
 /// The account with this login name.
 pub async fn find_by_name(db: &Db, name: &str) -> sqlx::Result<Option<AdminRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT id, name, password_hash, role, sites FROM admins WHERE name = $1")
             .bind(name)
             .fetch_optional(pool)
@@ -57,7 +57,7 @@ pub async fn find_by_name(db: &Db, name: &str) -> sqlx::Result<Option<AdminRow>>
 
 /// The account with this id.
 pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<AdminRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT id, name, password_hash, role, sites FROM admins WHERE id = $1")
             .bind(id)
             .fetch_optional(pool)

@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, on_db};
+use super::{Db, read_db};
 
 /// A comment as the API shows it (no email, no IP).
 #[derive(Debug, Clone, FromRow)]
@@ -53,5 +53,5 @@ pub async fn visible_in_thread(
               OR (status = 'deleted' AND EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id AND r.status = 'approved'))) \
          ORDER BY id"
     );
-    on_db!(db, pool => sqlx::query_as(&sql).bind(thread_id).bind(reader_id).fetch_all(pool).await)
+    read_db!(db, pool => sqlx::query_as(&sql).bind(thread_id).bind(reader_id).fetch_all(pool).await)
 }

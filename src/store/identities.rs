@@ -1,7 +1,7 @@
 //! Accounts at providers: linking a sign-in to a user (one user per provider + subject), and the
 //! apps replybox registered on Mastodon instances.
 
-use super::{Db, on_db, on_db_writer, write_tx};
+use super::{Db, read_db, write_db, write_tx};
 
 /// What a sign-in learned about the person, to store on their user and identity.
 #[derive(Debug, Clone)]
@@ -94,7 +94,7 @@ pub async fn link(db: &Db, account: &SignedInAccount<'_>, now: i64) -> sqlx::Res
 
 /// The app registered on a Mastodon instance: (client id, client secret).
 pub async fn mastodon_app(db: &Db, instance: &str) -> sqlx::Result<Option<(String, String)>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT client_id, client_secret FROM mastodon_apps WHERE instance = $1")
             .bind(instance)
             .fetch_optional(pool)
@@ -110,7 +110,7 @@ pub async fn remember_mastodon_app(
     client_secret: &str,
     now: i64,
 ) -> sqlx::Result<(String, String)> {
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query(
             "INSERT INTO mastodon_apps (instance, client_id, client_secret, created_at) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (instance) DO NOTHING",

@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, on_db, on_db_writer, write_tx};
+use super::{Db, read_db, write_db, write_tx};
 
 /// An event waiting to become mail.
 #[derive(Debug, Clone, FromRow)]
@@ -18,7 +18,7 @@ pub struct EventRow {
 
 /// Events not yet turned into mail, oldest first.
 pub async fn pending_events(db: &Db, limit: i64) -> sqlx::Result<Vec<EventRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT id, kind, comment_id FROM events WHERE processed_at IS NULL ORDER BY id LIMIT $1")
             .bind(limit)
             .fetch_all(pool)
@@ -165,7 +165,7 @@ pub async fn due_mail(
     max_attempts: i32,
     limit: i64,
 ) -> sqlx::Result<Vec<OutboxRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as(
             "SELECT id, recipient, subject, text_body, html_body, unsubscribe_url, attempts FROM outbox \
              WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $2 ORDER BY id LIMIT $3",
@@ -180,7 +180,7 @@ pub async fn due_mail(
 
 /// Takes a due message for sending until `until`; `false` if another worker took it first.
 pub async fn claim(db: &Db, id: i64, now: i64, until: i64) -> sqlx::Result<bool> {
-    let claimed = on_db_writer!(db, pool => {
+    let claimed = write_db!(db, pool => {
         sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND sent_at IS NULL AND next_attempt_at <= $3")
             .bind(until)
             .bind(id)
@@ -194,12 +194,12 @@ pub async fn claim(db: &Db, id: i64, now: i64, until: i64) -> sqlx::Result<bool>
 
 /// Marks a message sent.
 pub async fn mark_sent(db: &Db, id: i64, now: i64) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2").bind(now).bind(id).execute(pool).await.map(|_| ()))
+    write_db!(db, pool => sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2").bind(now).bind(id).execute(pool).await.map(|_| ()))
 }
 
 /// Records a failed attempt and when to try again.
 pub async fn mark_failed(db: &Db, id: i64, error: &str, retry_at: i64) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3")
             .bind(error)
             .bind(retry_at)
@@ -212,7 +212,7 @@ pub async fn mark_failed(db: &Db, id: i64, error: &str, retry_at: i64) -> sqlx::
 
 /// How many messages of a kind went (or are going) to an address since `since`.
 pub async fn recent_mail_to(db: &Db, kind: &str, recipient: &str, since: i64) -> sqlx::Result<i64> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = $1 AND recipient = $2 AND created_at > $3")
             .bind(kind)
             .bind(recipient)
@@ -224,7 +224,7 @@ pub async fn recent_mail_to(db: &Db, kind: &str, recipient: &str, since: i64) ->
 
 /// Whether this browser credential has proven this address (a typed address proves nothing).
 pub async fn reader_has_proven(db: &Db, reader_id: i64, email: &str) -> sqlx::Result<bool> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM reader_emails WHERE reader_id = $1 AND email = $2)")
             .bind(reader_id)
             .bind(email)
@@ -242,7 +242,7 @@ pub async fn subscribers_for(
     parent: Option<i64>,
     author_email: &str,
 ) -> sqlx::Result<Vec<(String, String)>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as(
             "SELECT s.email, MIN(s.token) FROM subscriptions s JOIN verified_emails v ON v.email = s.email \
              WHERE s.site = $1 AND s.uri = $2 AND s.email <> $3 \
@@ -275,7 +275,7 @@ pub struct ActionLinkRow {
 
 /// Looks up an action link.
 pub async fn action_link(db: &Db, id: &str) -> sqlx::Result<Option<ActionLinkRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT comment_id, action, recipient, expires_at, used_at FROM action_links WHERE id = $1")
             .bind(id)
             .fetch_optional(pool)
@@ -285,7 +285,7 @@ pub async fn action_link(db: &Db, id: &str) -> sqlx::Result<Option<ActionLinkRow
 
 /// Uses a link up: `true` only for the one request that got to it first, before it expired.
 pub async fn use_action_link(db: &Db, id: &str, now: i64) -> sqlx::Result<bool> {
-    let used = on_db_writer!(db, pool => {
+    let used = write_db!(db, pool => {
         sqlx::query("UPDATE action_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1")
             .bind(now)
             .bind(id)
@@ -328,7 +328,7 @@ pub async fn verify_email(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<O
 
 /// A subscription's address and page, by its unsubscribe token.
 pub async fn subscription(db: &Db, token: &str) -> sqlx::Result<Option<(String, String, String)>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT email, site, uri FROM subscriptions WHERE token = $1").bind(token).fetch_optional(pool).await
     })
 }
@@ -340,5 +340,5 @@ pub async fn unsubscribe(db: &Db, token: &str, all: bool) -> sqlx::Result<u64> {
     } else {
         "DELETE FROM subscriptions WHERE (email, site, uri) IN (SELECT email, site, uri FROM subscriptions WHERE token = $1)"
     };
-    on_db_writer!(db, pool => Ok(sqlx::query(sql).bind(token).execute(pool).await?.rows_affected()))
+    write_db!(db, pool => Ok(sqlx::query(sql).bind(token).execute(pool).await?.rows_affected()))
 }

@@ -1,18 +1,20 @@
 //! Storage: one enum over the two native sqlx pools, SQLite (embedded default) and PostgreSQL.
 //!
 //! The URL scheme in `database.url` picks the engine at run time, so one binary serves both.
-//! Queries use portable SQL with `$N` placeholders and are written once through [`on_db!`];
-//! where the dialects differ, both arms are written out side by side. All SQL lives in this
-//! module's files, one per area.
+//! Queries use portable SQL with `$N` placeholders and are written once, through one of three
+//! entry points that say what they do: [`read_db!`] (on SQLite, the `query_only` reading pool),
+//! [`write_db!`] (the one writing connection) and [`write_tx!`] (a write transaction). Where the
+//! dialects differ, both arms are written out side by side. All SQL lives in this module's
+//! files, one per area; SQLite's machinery is in [`sqlite`].
 
-use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
+use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+
+pub use sqlite::SqlitePools;
 
 use crate::config::DatabaseConfig;
 
@@ -23,18 +25,17 @@ pub mod mail;
 pub mod moderation;
 pub mod new_comment;
 pub mod readers;
+pub mod sessions;
 pub mod settings;
 pub mod site_rules;
-pub mod sqlite_checkpoints;
-pub mod sqlite_params;
-pub mod sqlite_writer;
+pub mod sqlite;
 pub mod standing;
 pub mod threads;
 pub mod users;
 
-/// Runs the same expression against whichever pool is in use; `$pool` names the native pool
-/// (on SQLite, the reading pool: use [`on_db_writer!`] for statements that write).
-macro_rules! on_db {
+/// Runs a statement that only reads against whichever pool is in use; `$pool` names the native
+/// pool (on SQLite, the reading pool, which refuses writes: use [`write_db!`] for those).
+macro_rules! read_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
             $crate::store::Db::Sqlite(pools) => {
@@ -45,11 +46,11 @@ macro_rules! on_db {
         }
     };
 }
-pub(crate) use on_db;
+pub(crate) use read_db;
 
-/// Like [`on_db!`] for statements that write (on SQLite, the single sqlx writing connection,
-/// during a turn of the thread that writes new comments: see [`sqlite_writer`]).
-macro_rules! on_db_writer {
+/// Like [`read_db!`] for statements that write (on SQLite, the single sqlx writing connection,
+/// during a turn of the thread that writes new comments: see [`sqlite::writer`]).
+macro_rules! write_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
             $crate::store::Db::Sqlite(pools) => {
@@ -61,11 +62,11 @@ macro_rules! on_db_writer {
         }
     };
 }
-pub(crate) use on_db_writer;
+pub(crate) use write_db;
 
 /// Opens a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so a
 /// transaction that reads before it writes cannot fail with "database is locked" under load,
-/// during a turn of the thread that writes new comments (see [`sqlite_writer`]).
+/// during a turn of the thread that writes new comments (see [`sqlite::writer`]).
 macro_rules! write_tx {
     ($db:expr, $tx:ident => $body:expr) => {
         match $db {
@@ -96,23 +97,6 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// SQLite allows one writer at a time. New comments are written by a thread of their own
-/// ([`sqlite_writer`]); every other write goes through one sqlx connection, queued fairly by the
-/// pool, and during a turn of that thread, so the two never race for the lock in
-/// sleep-and-retry loops. Readers have a pool of their own (WAL lets them read while the writer
-/// writes).
-#[derive(Debug, Clone)]
-pub struct SqlitePools {
-    /// Connections for reading.
-    pub reads: SqlitePool,
-    /// The one sqlx connection that writes.
-    pub writes: SqlitePool,
-    /// The thread that writes new comments (see [`sqlite_writer`]).
-    pub comments: sqlite_writer::SqliteWriter,
-    /// The thread that copies the write-ahead log into the file (see [`sqlite_checkpoints`]).
-    pub checkpoints: sqlite_checkpoints::Checkpoints,
-}
-
 impl Db {
     /// Connects to the database named by `config.url`, creating an SQLite file (and its folder)
     /// on first start.
@@ -131,47 +115,9 @@ impl Db {
             // Each connection would see a database of its own.
             anyhow::bail!("database.url must name an SQLite file, not an in-memory database")
         } else if url.starts_with("sqlite:") {
-            let options = SqliteConnectOptions::from_str(url)
-                .context("invalid SQLite URL")?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(5))
-                .foreign_keys(true)
-                // Checkpoints run on a thread of their own (`sqlite_checkpoints`).
-                .pragma("wal_autocheckpoint", "0")
-                .pragma(
-                    "journal_size_limit",
-                    sqlite_checkpoints::JOURNAL_SIZE_LIMIT.to_string(),
-                );
-            if let Some(dir) = Path::new(options.get_filename()).parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("cannot create {}", dir.display()))?;
-                }
-            }
-            // A local file cannot drop the connection the way a network can: skip the ping
-            // sqlx would otherwise send before every use.
-            let pool = |size: u32| {
-                SqlitePoolOptions::new()
-                    .max_connections(size)
-                    .test_before_acquire(false)
-                    .acquire_timeout(Duration::from_secs(5))
-            };
-            let writes = pool(1)
-                .connect_with(options.clone())
-                .await
-                .context("cannot open the SQLite database")?;
-            let file = Path::new(options.get_filename());
-            let comments = sqlite_writer::SqliteWriter::open(file)?;
-            let checkpoints = sqlite_checkpoints::Checkpoints::start(file, comments.clone())?;
-            let reads = pool(config.max_connections).connect_with(options).await?;
-            Ok(Self::Sqlite(SqlitePools {
-                reads,
-                writes,
-                comments,
-                checkpoints,
-            }))
+            Ok(Self::Sqlite(
+                SqlitePools::open(url, config.max_connections).await?,
+            ))
         } else {
             anyhow::bail!("database.url must start with sqlite:// or postgres://")
         }
@@ -192,8 +138,9 @@ impl Db {
 
     /// Answers whether the database responds (for `/healthz`).
     pub async fn ping(&self) -> bool {
-        let probe =
-            async { on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ())) };
+        let probe = async {
+            read_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+        };
         matches!(
             tokio::time::timeout(Duration::from_secs(2), probe).await,
             Ok(Ok(()))

@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, on_db, on_db_writer, write_tx};
+use super::{Db, read_db, write_db, write_tx};
 
 /// A comment as a moderator sees it: everything, including the email.
 #[derive(Debug, Clone, FromRow)]
@@ -115,7 +115,7 @@ pub async fn queue(db: &Db, filter: &QueueFilter) -> sqlx::Result<Vec<QueueRow>>
         " ORDER BY c.id DESC LIMIT {}",
         filter.limit.clamp(1, 500)
     ));
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         let mut query = sqlx::query_as(&sql);
         for site in &filter.sites {
             query = query.bind(site);
@@ -140,7 +140,7 @@ pub async fn status_counts(db: &Db, sites: &[String]) -> sqlx::Result<Vec<(Strin
         "SELECT c.status, COUNT(*) FROM comments c JOIN threads t ON t.id = c.thread_id WHERE t.site IN ({}) GROUP BY c.status",
         marks.join(", ")
     );
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         let mut query = sqlx::query_as(&sql);
         for site in sites {
             query = query.bind(site);
@@ -152,7 +152,7 @@ pub async fn status_counts(db: &Db, sites: &[String]) -> sqlx::Result<Vec<(Strin
 /// One comment as a moderator sees it.
 pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<QueueRow>> {
     let sql = format!("{QUEUE_SELECT} WHERE c.id = $1");
-    on_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+    read_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
 }
 
 /// One entry of the audit log.
@@ -193,7 +193,7 @@ macro_rules! bind_event {
 
 /// Records an action that changed no comment (a ban, a word list, a lock).
 pub async fn record(db: &Db, event: &Event<'_>, now: i64) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => bind_event!(event, now).execute(pool).await.map(|_| ()))
+    write_db!(db, pool => bind_event!(event, now).execute(pool).await.map(|_| ()))
 }
 
 /// Moves a comment to `status` and records who did it, in one transaction. Returns the status
@@ -307,7 +307,7 @@ pub async fn audit_log(
         marks.join(", "),
         limit.clamp(1, 1000)
     );
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         let mut query = sqlx::query_as(&sql);
         for site in sites {
             query = query.bind(site);

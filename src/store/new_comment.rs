@@ -11,7 +11,7 @@
 //! The statements are the same on both engines; how they run differs. On PostgreSQL each is its
 //! own round trip inside an sqlx transaction. On SQLite the whole job — the author's standing,
 //! the caller's decision and the insert — is one transaction on the writing connection of
-//! [`super::sqlite_writer`].
+//! [`super::sqlite::writer`].
 
 use std::sync::LazyLock;
 
@@ -19,7 +19,7 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use super::comments::{COMMENT_COLUMNS, CommentRow};
-use super::sqlite_params::{bind_numbered, int, text};
+use super::sqlite::params::{bind_numbered, int, text};
 use super::standing::{self, Author, Standing};
 use super::{Db, write_tx};
 use crate::error::{AppError, AppResult};

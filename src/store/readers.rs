@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, on_db, on_db_writer};
+use super::{Db, read_db, write_db};
 
 /// A credential that is still valid.
 #[derive(Debug, Clone, FromRow)]
@@ -16,7 +16,7 @@ pub struct ReaderRow {
 
 /// The reader holding this token, unless it is unknown or expired.
 pub async fn find_by_token(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<ReaderRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT id, user_id FROM readers WHERE token_hash = $1 AND expires_at > $2")
             .bind(token_hash)
             .bind(now)
@@ -27,6 +27,6 @@ pub async fn find_by_token(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<
 
 /// Ends a credential (sign-out). Comments it wrote stay, but are no longer recognised as "mine".
 pub async fn delete(db: &Db, id: i64) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => sqlx::query("DELETE FROM readers WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
+    write_db!(db, pool => sqlx::query("DELETE FROM readers WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Instance-wide values kept in the database, such as the generated hashing secret.
 
-use super::{Db, on_db_writer};
+use super::{Db, write_db};
 
 /// Returns the stored value for `key`, storing `make()` first if there is none. Safe when several
 /// instances start at once: the first insert wins and everyone reads that one.
@@ -10,7 +10,7 @@ pub async fn get_or_insert(
     make: impl FnOnce() -> String,
 ) -> sqlx::Result<String> {
     let candidate = make();
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(key)
             .bind(&candidate)

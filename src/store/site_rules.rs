@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, on_db, on_db_writer};
+use super::{Db, read_db, write_db};
 
 /// A ban as listed.
 #[derive(Debug, Clone, FromRow)]
@@ -44,7 +44,7 @@ pub struct NewBan<'a> {
 
 /// Stores a ban.
 pub async fn ban(db: &Db, ban: &NewBan<'_>, now: i64) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query(
             "INSERT INTO bans (site, kind, value, note, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
@@ -63,7 +63,7 @@ pub async fn ban(db: &Db, ban: &NewBan<'_>, now: i64) -> sqlx::Result<()> {
 
 /// Bans in force or expired, newest first, on the given sites (and global ones).
 pub async fn bans(db: &Db) -> sqlx::Result<Vec<BanRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as(
             "SELECT id, site, kind, value, note, created_by, created_at, expires_at FROM bans ORDER BY id DESC LIMIT 500",
         )
@@ -74,7 +74,7 @@ pub async fn bans(db: &Db) -> sqlx::Result<Vec<BanRow>> {
 
 /// One ban.
 pub async fn find_ban(db: &Db, id: i64) -> sqlx::Result<Option<BanRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT id, site, kind, value, note, created_by, created_at, expires_at FROM bans WHERE id = $1")
             .bind(id)
             .fetch_optional(pool)
@@ -84,7 +84,7 @@ pub async fn find_ban(db: &Db, id: i64) -> sqlx::Result<Option<BanRow>> {
 
 /// Lifts a ban.
 pub async fn lift_ban(db: &Db, id: i64) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => sqlx::query("DELETE FROM bans WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))
+    write_db!(db, pool => sqlx::query("DELETE FROM bans WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))
 }
 
 /// A trusted author as listed.
@@ -114,7 +114,7 @@ pub async fn trust(
     by: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query(
             "INSERT INTO trusted_authors (site, kind, value, label, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (site, kind, value) DO NOTHING",
@@ -133,7 +133,7 @@ pub async fn trust(
 
 /// Trusted authors of a site.
 pub async fn trusted(db: &Db, site: &str) -> sqlx::Result<Vec<TrustedRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT id, site, kind, value, label, created_by FROM trusted_authors WHERE site = $1 ORDER BY label")
             .bind(site)
             .fetch_all(pool)
@@ -143,14 +143,14 @@ pub async fn trusted(db: &Db, site: &str) -> sqlx::Result<Vec<TrustedRow>> {
 
 /// Stops trusting an author; returns the site it was on.
 pub async fn distrust(db: &Db, id: i64) -> sqlx::Result<Option<String>> {
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query_scalar("DELETE FROM trusted_authors WHERE id = $1 RETURNING site").bind(id).fetch_optional(pool).await
     })
 }
 
 /// A site's word list (`watched` or `blocked`), as the moderator wrote it.
 pub async fn word_list(db: &Db, site: &str, list: &str) -> sqlx::Result<String> {
-    let words: Option<String> = on_db!(db, pool => {
+    let words: Option<String> = read_db!(db, pool => {
         sqlx::query_scalar("SELECT words FROM word_lists WHERE site = $1 AND list = $2")
             .bind(site)
             .bind(list)
@@ -162,7 +162,7 @@ pub async fn word_list(db: &Db, site: &str, list: &str) -> sqlx::Result<String> 
 
 /// Replaces a site's word list.
 pub async fn set_word_list(db: &Db, site: &str, list: &str, words: &str) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query(
             "INSERT INTO word_lists (site, list, words) VALUES ($1, $2, $3) ON CONFLICT (site, list) DO UPDATE SET words = excluded.words",
         )
@@ -177,7 +177,7 @@ pub async fn set_word_list(db: &Db, site: &str, list: &str, words: &str) -> sqlx
 
 /// Locks or unlocks a page's thread; `false` if the page has no thread yet.
 pub async fn set_thread_locked(db: &Db, site: &str, uri: &str, locked: bool) -> sqlx::Result<bool> {
-    let changed = on_db_writer!(db, pool => {
+    let changed = write_db!(db, pool => {
         sqlx::query("UPDATE threads SET locked = $1 WHERE site = $2 AND uri = $3")
             .bind(locked)
             .bind(site)

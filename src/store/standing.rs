@@ -143,7 +143,7 @@ pub fn on_sqlite(
     author: &Author,
     now: i64,
 ) -> rusqlite::Result<Standing> {
-    use super::sqlite_params::{bind_numbered, int, text};
+    use super::sqlite::params::{bind_numbered, int, text};
     use rusqlite::types::Value;
     let values = [
         Value::Text(author.site.clone()),

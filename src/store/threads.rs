@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, on_db};
+use super::{Db, read_db};
 
 /// A page's thread as the public API shows it.
 #[derive(Debug, Clone, FromRow)]
@@ -22,7 +22,7 @@ pub const MAX_COUNT_URIS: usize = 100;
 
 /// The thread for a page, if anyone has commented there.
 pub async fn find(db: &Db, site: &str, uri: &str) -> sqlx::Result<Option<ThreadRow>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT id, title, locked, created_at FROM threads WHERE site = $1 AND uri = $2")
             .bind(site)
             .bind(uri)
@@ -47,7 +47,7 @@ pub async fn approved_counts(
          WHERE t.site = $1 AND t.uri IN ({}) GROUP BY t.uri",
         placeholders.join(", ")
     );
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         let mut query = sqlx::query_as(&sql).bind(site);
         for uri in uris {
             query = query.bind(uri);

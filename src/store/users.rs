@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, on_db, on_db_writer};
+use super::{Db, read_db, write_db};
 
 /// The account behind a credential.
 #[derive(Debug, Clone, FromRow)]
@@ -24,7 +24,7 @@ pub struct SignedInUser {
 
 /// The user a reader (credential) is signed in as, if any.
 pub async fn for_reader(db: &Db, reader_id: i64) -> sqlx::Result<Option<SignedInUser>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as(
             "SELECT u.id, u.name, u.avatar_path, u.profile_url, r.provider, \
              (SELECT MIN(i.created_at) FROM identities i \
@@ -40,7 +40,7 @@ pub async fn for_reader(db: &Db, reader_id: i64) -> sqlx::Result<Option<SignedIn
 /// The `(provider, subject)` a reader's credential was issued through: the user's identities at
 /// the credential's provider.
 pub async fn identities_of_reader(db: &Db, reader_id: i64) -> sqlx::Result<Vec<(String, String)>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as(
             "SELECT i.provider, i.subject FROM readers r \
              JOIN identities i ON i.user_id = r.user_id AND i.provider = r.provider \
@@ -61,7 +61,7 @@ pub async fn store_code(
     claim_hash: Option<&str>,
     expires_at: i64,
 ) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query(
             "INSERT INTO sign_in_codes (code_hash, user_id, provider, claim_hash, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -93,7 +93,7 @@ pub struct TakenCode {
 /// Uses up a code: deleted whether or not it is still valid, so it works at most once.
 /// Returns it when it had not expired.
 pub async fn take_code(db: &Db, code_hash: &str, now: i64) -> sqlx::Result<Option<TakenCode>> {
-    let row: Option<TakenCode> = on_db_writer!(db, pool => {
+    let row: Option<TakenCode> = write_db!(db, pool => {
         sqlx::query_as(
             "DELETE FROM sign_in_codes WHERE code_hash = $1 \
              RETURNING user_id, provider, claim_hash, expires_at",
@@ -102,7 +102,7 @@ pub async fn take_code(db: &Db, code_hash: &str, now: i64) -> sqlx::Result<Optio
         .fetch_optional(pool)
         .await
     })?;
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query("DELETE FROM sign_in_codes WHERE expires_at <= $1")
             .bind(now)
             .execute(pool)
@@ -121,7 +121,7 @@ pub async fn issue_credential(
     now: i64,
     expires_at: i64,
 ) -> sqlx::Result<i64> {
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query_scalar(
             "INSERT INTO readers (token_hash, user_id, provider, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -144,7 +144,7 @@ pub async fn put_avatar(
     bytes: &[u8],
     now: i64,
 ) -> sqlx::Result<()> {
-    on_db_writer!(db, pool => {
+    write_db!(db, pool => {
         sqlx::query(
             "INSERT INTO avatars (key, content_type, bytes, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (key) DO NOTHING",
@@ -161,7 +161,7 @@ pub async fn put_avatar(
 
 /// A stored picture: (content type, bytes).
 pub async fn avatar(db: &Db, key: &str) -> sqlx::Result<Option<(String, Vec<u8>)>> {
-    on_db!(db, pool => {
+    read_db!(db, pool => {
         sqlx::query_as("SELECT content_type, bytes FROM avatars WHERE key = $1")
             .bind(key)
             .fetch_optional(pool)

@@ -11,12 +11,11 @@ use std::sync::Mutex;
 use replybox::config::Config;
 use replybox::http;
 use replybox::state::AppState;
-use replybox::store::Db;
 use reqwest::{StatusCode, Url};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
-use crate::support::{Engine, SITES, TestDatabase};
+use crate::support::{Engine, Inspector, SITES, TestDatabase};
 
 const OIDC_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc");
 static NPM: Mutex<bool> = Mutex::new(false);
@@ -129,8 +128,9 @@ client_secret = "rogue-secret"
 pub struct World {
     /// replybox's public URL (`http://localhost:PORT`): the popup and the widget live here.
     pub base: String,
-    pub state: AppState,
     pub provider: OidcProvider,
+    /// The database as an operator sees it from outside.
+    pub inspector: Inspector,
     _db: TestDatabase,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -216,8 +216,9 @@ moderators = ["corp:ada", "github:ada"]
         );
         let config = Config::from_toml(&toml).expect("config");
         let state = AppState::start(config).await.expect("app starts");
+        let inspector = Inspector::open(&db.url).await;
         let (tx, rx) = oneshot::channel::<()>();
-        let server_state = state.clone();
+        let server_state = state;
         tokio::spawn(async move {
             http::serve(server_state, listener, async {
                 let _ = rx.await;
@@ -227,8 +228,8 @@ moderators = ["corp:ada", "github:ada"]
         });
         Self {
             base,
-            state,
             provider,
+            inspector,
             _db: db,
             shutdown: Some(tx),
         }
@@ -349,20 +350,12 @@ moderators = ["corp:ada", "github:ada"]
 
     /// A number from the database.
     pub async fn count(&self, sql: &str) -> i64 {
-        match &self.state.db {
-            Db::Sqlite(pools) => sqlx::query_scalar(sql).fetch_one(&pools.reads).await,
-            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        }
-        .expect("count")
+        self.inspector.count(sql).await
     }
 
     /// Runs a statement on the database.
     pub async fn execute(&self, sql: &str) {
-        match &self.state.db {
-            Db::Sqlite(pools) => sqlx::query(sql).execute(&pools.writes).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        }
-        .expect("statement");
+        self.inspector.execute(sql).await;
     }
 }
 

@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use replybox::config::Config;
 use replybox::http;
 use replybox::state::AppState;
-use replybox::store::Db;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -147,11 +146,72 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The database seen from outside, on connections of its own, as an operator with `sqlite3` or
+/// `psql` sees it: what a story checks was (or was not) written, and the rare setup no route
+/// does yet. replybox's own pools stay private to its `store/`.
+pub enum Inspector {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Inspector {
+    pub async fn open(url: &str) -> Self {
+        if url.starts_with("sqlite:") {
+            let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("SQLite URL");
+            let options = options.busy_timeout(std::time::Duration::from_secs(10));
+            Self::Sqlite(
+                sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(options)
+                    .await
+                    .expect("the test database opens"),
+            )
+        } else {
+            Self::Postgres(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(2)
+                    .connect(url)
+                    .await
+                    .expect("the test database opens"),
+            )
+        }
+    }
+
+    /// A number (`SELECT COUNT(*) …`).
+    pub async fn count(&self, sql: &str) -> i64 {
+        match self {
+            Self::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Self::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        }
+        .expect("count")
+    }
+
+    /// One text value of the row `$1` names.
+    pub async fn text_by_id(&self, sql: &str, id: i64) -> Option<String> {
+        match self {
+            Self::Sqlite(pool) => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await,
+            Self::Postgres(pool) => sqlx::query_scalar(sql).bind(id).fetch_one(pool).await,
+        }
+        .expect("value")
+    }
+
+    /// Runs a statement.
+    pub async fn execute(&self, sql: &str) {
+        match self {
+            Self::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+            Self::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        }
+        .expect("statement runs");
+    }
+}
+
 /// A running replybox.
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// The database as an operator sees it from outside.
+    pub inspector: Inspector,
     db: Option<TestDatabase>,
     toml: String,
     shutdown: Option<oneshot::Sender<()>>,
@@ -202,6 +262,7 @@ impl TestApp {
     ) -> Self {
         let addr = listener.local_addr().expect("address");
         let state = AppState::start(config).await.expect("app starts");
+        let inspector = Inspector::open(&db.url).await;
         let (tx, rx) = oneshot::channel::<()>();
         let server_state = state.clone();
         let server = tokio::spawn(async move {
@@ -215,6 +276,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             client: reqwest::Client::builder().build().expect("client"),
             state,
+            inspector,
             db: Some(db),
             toml,
             shutdown: Some(tx),
@@ -281,43 +343,21 @@ impl TestApp {
 
     /// A number from the database, to check what was (not) written.
     pub async fn count_rows(&self, table: &str) -> i64 {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        match &self.state.db {
-            Db::Sqlite(pools) => sqlx::query_scalar(&sql)
-                .fetch_one(&pools.reads)
-                .await
-                .expect("count"),
-            Db::Postgres(pool) => sqlx::query_scalar(&sql)
-                .fetch_one(pool)
-                .await
-                .expect("count"),
-        }
+        self.inspector
+            .count(&format!("SELECT COUNT(*) FROM {table}"))
+            .await
     }
 
     /// Runs a statement directly on the database (to set up what no API does yet).
     pub async fn execute(&self, sql: &str) {
-        match &self.state.db {
-            Db::Sqlite(pools) => sqlx::query(sql).execute(&pools.writes).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        }
-        .expect("statement runs");
+        self.inspector.execute(sql).await;
     }
 
     /// One text column of one comment, straight from the database.
     pub async fn comment_column(&self, id: i64, column: &str) -> Option<String> {
-        let sql = format!("SELECT {column} FROM comments WHERE id = $1");
-        match &self.state.db {
-            Db::Sqlite(pools) => sqlx::query_scalar(&sql)
-                .bind(id)
-                .fetch_one(&pools.reads)
-                .await
-                .expect("column"),
-            Db::Postgres(pool) => sqlx::query_scalar(&sql)
-                .bind(id)
-                .fetch_one(pool)
-                .await
-                .expect("column"),
-        }
+        self.inspector
+            .text_by_id(&format!("SELECT {column} FROM comments WHERE id = $1"), id)
+            .await
     }
 
     /// Stops the server and waits for it to finish.

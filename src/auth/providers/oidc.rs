@@ -16,10 +16,10 @@ use serde_json::Value;
 use url::Url;
 
 use super::{Attempt, Protocol, Provider, Providers, token_error};
-use crate::auth::config::FieldMap;
 use crate::auth::error::SignInError;
 use crate::auth::outbound::Outbound;
 use crate::auth::profile::{self, Profile};
+use crate::config::auth::FieldMap;
 
 /// How long discovered OIDC metadata (and its signing keys) is reused.
 const METADATA_TTL: Duration = Duration::from_secs(15 * 60);

@@ -13,8 +13,8 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::store::Db;
-use crate::store::sqlite_writer::{SqliteWriter, WriteTurn};
+use super::Db;
+use super::sqlite::writer::{SqliteWriter, WriteTurn};
 
 /// A turn to write to SQLite (see [`SqliteWriter::take_turn`]).
 async fn take_turn(comments: &SqliteWriter) -> session_store::Result<WriteTurn> {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Secret;
+use super::Secret;
 
 /// `[auth]`
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -71,7 +71,7 @@ impl SqliteWriter {
         conn.execute_batch(&format!(
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; \
              PRAGMA journal_size_limit = {}; PRAGMA cache_size = -8000;",
-            super::sqlite_checkpoints::JOURNAL_SIZE_LIMIT
+            super::JOURNAL_SIZE_LIMIT
         ))?;
         conn.set_prepared_statement_cache_capacity(32);
         let shared = Arc::new(Shared {

@@ -20,7 +20,7 @@
 //! two comments. Run from here it would have to win SQLite's write lock, which is not fair: its
 //! busy handler sleeps and polls while a writer that never pauses takes the lock again a
 //! microsecond after each commit, so the restart starved exactly when the log grew fastest. The
-//! writing connections carry [`JOURNAL_SIZE_LIMIT`], so a log that grew long while a slow
+//! writing connections carry [`super::JOURNAL_SIZE_LIMIT`], so a log that grew long while a slow
 //! reader held old frames is cut back when it restarts.
 
 use std::path::Path;
@@ -30,7 +30,7 @@ use std::time::Duration;
 use anyhow::Context;
 use rusqlite::{Connection, OpenFlags};
 
-use super::sqlite_writer::{self, SqliteWriter};
+use super::writer::{self, SqliteWriter};
 
 /// How often the log is copied back. Short enough that the log stays small (a busy site writes
 /// a few MiB of log per second), long enough that an idle one costs nothing noticeable.
@@ -43,10 +43,6 @@ pub const RESTART_FRAMES: i64 = 1_000;
 /// How long a restart may hold off writers while readers of old frames finish; a restart that
 /// would wait longer gives up and is tried again at the next interval.
 pub const RESTART_WAIT: Duration = Duration::from_millis(100);
-
-/// `PRAGMA journal_size_limit` for the connections that write: the bytes of log kept on disk
-/// when the log starts again from its beginning.
-pub const JOURNAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
 /// Keeps the checkpoint thread running; it makes a last checkpoint and ends when every clone
 /// of this handle is gone.
@@ -135,14 +131,14 @@ impl Log {
 fn restart(conn: &mut Connection) -> rusqlite::Result<Progress> {
     conn.busy_timeout(RESTART_WAIT)?;
     let restart = match progress(conn, "PRAGMA wal_checkpoint(RESTART)") {
-        Err(err) if sqlite_writer::is_busy(&err) => Ok(Progress {
+        Err(err) if writer::is_busy(&err) => Ok(Progress {
             busy: true,
             frames: 0,
             copied: 0,
         }),
         answer => answer,
     };
-    conn.busy_timeout(sqlite_writer::BUSY_TIMEOUT)?;
+    conn.busy_timeout(writer::BUSY_TIMEOUT)?;
     restart
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use super::{Checkpointed, Log, RESTART_FRAMES};
-use crate::store::sqlite_writer::SqliteWriter;
+use crate::store::sqlite::writer::SqliteWriter;
 
 /// A connection set up like replybox's writing connections.
 fn writer(path: &Path) -> Connection {
