@@ -40,6 +40,14 @@ pub enum AppError {
     /// The site does not accept comments from guests.
     #[error("guests not allowed")]
     GuestsNotAllowed,
+    /// Allowed for others, not for this caller (e.g. a moderator on another site's comment).
+    #[error("{message}")]
+    Forbidden {
+        /// Stable code, e.g. `not_your_site`.
+        code: &'static str,
+        /// Human explanation.
+        message: String,
+    },
     /// The author is banned (no detail that would help evading it).
     #[error("banned")]
     Banned,
@@ -84,6 +92,14 @@ impl AppError {
         }
     }
 
+    /// A 403 with a stable code.
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Forbidden {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// A 422 with a stable code.
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {
@@ -98,9 +114,11 @@ impl AppError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::UnknownSite | Self::NotFound => StatusCode::NOT_FOUND,
-            Self::OriginNotAllowed | Self::GuestsNotAllowed | Self::ThreadLocked | Self::Banned => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden { .. }
+            | Self::OriginNotAllowed
+            | Self::GuestsNotAllowed
+            | Self::ThreadLocked
+            | Self::Banned => StatusCode::FORBIDDEN,
             Self::InvalidCredential => StatusCode::UNAUTHORIZED,
             Self::DuplicateComment => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -115,7 +133,9 @@ impl AppError {
     /// The stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::BadRequest { code, .. } | Self::Invalid { code, .. } => code,
+            Self::BadRequest { code, .. }
+            | Self::Invalid { code, .. }
+            | Self::Forbidden { code, .. } => code,
             Self::UnknownSite => "unknown_site",
             Self::NotFound => "not_found",
             Self::OriginNotAllowed => "origin_not_allowed",
@@ -136,7 +156,9 @@ impl AppError {
     /// The message shown to the client (never internal details).
     pub fn client_message(&self) -> String {
         match self {
-            Self::BadRequest { message, .. } | Self::Invalid { message, .. } => message.clone(),
+            Self::BadRequest { message, .. }
+            | Self::Invalid { message, .. }
+            | Self::Forbidden { message, .. } => message.clone(),
             Self::UnknownSite => "No site with this id is configured.".into(),
             Self::NotFound => "Nothing here.".into(),
             Self::OriginNotAllowed => "This site does not accept writes from this origin.".into(),

@@ -8,12 +8,14 @@ pub mod auth; // credentials, the viewer behind a request, sign-in with identity
 pub mod avatar; // avatars drawn by replybox itself
 pub mod cache; // short-lived memory of public threads and counts
 pub mod client_ip; // the client's address, trusting only configured proxies
+pub mod comments; // a new comment's story: input, judging, storing, and what follows
 pub mod config; // typed configuration: defaults < config.toml < REPLYBOX_* env
 pub mod error; // one error type with stable codes
 pub mod extract; // JSON and query extractors that answer in our error format
 pub mod fingerprint; // keyed digests of emails and addresses
 pub mod html; // HTML escaping and the security headers of every page
 pub mod http; // every route, the middleware, serving and shutdown
+pub mod mail_wake; // the bell the mail worker waits on
 pub mod moderation; // the rules that decide a new comment's status
 pub mod names; // what a displayed name may be, and which names are taken
 pub mod notify; // email: outbox, worker, one-click links, subscriptions
@@ -22,6 +24,5 @@ pub mod render; // markdown → sanitised HTML (the only HTML cleaning)
 pub mod sites; // configured sites and their origins
 pub mod state; // what every request shares, and how an instance starts
 pub mod store; // SQLite / PostgreSQL storage; all SQL lives here
-pub mod submit; // validating and storing a new comment
 pub mod telemetry; // logs and metrics
 pub mod time; // epoch milliseconds and RFC 3339

@@ -14,7 +14,7 @@ use crate::cache::Caches;
 use crate::client_ip::TrustedProxies;
 use crate::config::{Config, Secret};
 use crate::fingerprint::Fingerprints;
-use crate::notify::MailWake;
+use crate::mail_wake::MailWake;
 use crate::ratelimit::{LoginThrottle, RateLimits};
 use crate::sites::Sites;
 use crate::store::sessions::SessionBackend;
@@ -92,6 +92,16 @@ impl AppState {
     /// `server.public_url` without a trailing slash.
     pub fn public_base(&self) -> &str {
         &self.public_base
+    }
+
+    /// What moderation actions and new comments touch after they write.
+    pub fn desk(&self) -> crate::moderation::Desk<'_> {
+        crate::moderation::Desk {
+            db: &self.db,
+            caches: &self.caches,
+            mail: &self.mail_wake,
+            record_events: self.config.smtp.is_some(),
+        }
     }
 
     /// Whether replybox is served over https (cookies are then `Secure`).

@@ -7,32 +7,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 
 use crate::store::{self, Db, admins::AdminRow};
 
-/// What an account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Every site.
-    Admin,
-    /// The sites assigned.
-    Moderator,
-}
-
-impl Role {
-    /// Parses `admin` or `moderator`.
-    pub fn parse(word: &str) -> Option<Self> {
-        match word {
-            "admin" => Some(Self::Admin),
-            "moderator" => Some(Self::Moderator),
-            _ => None,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Moderator => "moderator",
-        }
-    }
-}
+pub use crate::moderation::Role;
 
 /// Argon2 checks that may run at once: each takes 19 MiB and a core's time on purpose, so a
 /// flood of logins waits here instead of filling memory and the blocking pool.

@@ -4,15 +4,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 
-use super::actions::{self, BanChoice};
+use super::actions;
 use super::card::Card;
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
-use crate::moderation::Status;
+use crate::moderation::{BanChoice, BanKind, bans};
 use crate::render;
 use crate::state::AppState;
-use crate::store::moderation::{Event, QueueRow};
-use crate::store::new_comment::{NewComment, NewReader};
+use crate::store::moderation::QueueRow;
 use crate::store::{self};
 
 #[derive(Template)]
@@ -79,7 +78,7 @@ pub async fn edit(
         store::now_ms(),
     )
     .await?;
-    state.caches.page_changed(&row.site, &row.uri);
+    state.desk().page_changed(&row.site, &row.uri);
     Ok(Redirect::to(&format!("/admin/comments/{id}")))
 }
 
@@ -92,44 +91,15 @@ pub async fn reply(
     let row = load(&state, &form.moderator, id).await?;
     let body = body_of(&form, &state)?;
     let me = &form.moderator;
-    let now = store::now_ms();
-    let new = NewComment {
-        site: row.site.clone(),
-        uri: row.uri.clone(),
-        title: None,
-        parent_id: Some(id),
-        reader: NewReader::Nobody,
-        user_id: None,
-        author_name: me.account.name.clone(),
-        author_email: None,
-        author_url: None,
-        author_avatar: state
-            .fingerprints
-            .guest_avatar_path(None, &format!("moderator:{}", me.account.name)),
-        author_provider: None,
-        html: render::comment_html(&body),
+    crate::comments::reply::moderator_reply(
+        state.desk(),
+        &state.fingerprints,
+        &row,
+        &me.account.name,
+        &me.actor(),
         body,
-        status: Status::Approved.as_str(),
-        reason: None,
-        ip_hash: None,
-        created_at: now,
-        moderator: true,
-        dedupe_key: None,
-        notify: None,
-        record_event: state.config.smtp.is_some(),
-    };
-    let reply = store::new_comment::insert(&state.db, new).await?;
-    let event = Event {
-        site: &row.site,
-        comment_id: Some(reply.id),
-        actor: &me.actor(),
-        action: "reply",
-        before: None,
-        after: Some("approved"),
-        detail: Some(format!("in reply to #{id}")),
-    };
-    store::moderation::record(&state.db, &event, now).await?;
-    state.caches.page_changed(&row.site, &row.uri);
+    )
+    .await?;
     Ok(Redirect::to(&format!("/admin/comments/{id}")))
 }
 
@@ -153,13 +123,16 @@ pub async fn ban(
             "Only admins ban on every site.".into(),
         ));
     }
+    let kind = BanKind::parse(form.get("kind").unwrap_or("ip"))
+        .filter(|kind| *kind != BanKind::Network)
+        .ok_or_else(|| AdminError::BadRequest("Choose what to ban.".into()))?;
     let choice = BanChoice {
-        kind: form.get("kind").unwrap_or("ip"),
+        kind,
         everywhere,
         days,
         and_spam: form.get("and_spam").is_some(),
     };
-    actions::ban_author(&state, &row, choice, &me.actor(), |site| {
+    bans::ban_author(state.desk(), &row, choice, &me.actor(), |site| {
         me.may_moderate(site)
     })
     .await?;

@@ -9,6 +9,7 @@ use super::error::AdminError;
 use crate::admin::accounts;
 use crate::auth::Credential;
 use crate::fingerprint::constant_time_eq;
+use crate::moderation::Role;
 use crate::state::AppState;
 use crate::store::{self, admins::AdminRow};
 
@@ -51,7 +52,7 @@ impl Moderator {
 
     /// Whether they are an admin (every site).
     pub fn is_admin(&self) -> bool {
-        self.account.role == "admin"
+        Role::parse(&self.account.role) == Some(Role::Admin)
     }
 }
 

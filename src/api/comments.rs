@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 use super::view::{CommentView, SiteView, ThreadPage, ThreadView};
 use crate::auth::Viewer;
 use crate::client_ip::ClientIp;
+use crate::comments::{self, CommentInput};
 use crate::error::AppResult;
 use crate::extract::{AppJson, AppQuery};
+use crate::moderation::Status;
 use crate::state::AppState;
 use crate::store;
-use crate::submit::{self, CommentInput};
 
 /// Which page's thread to read.
 #[derive(Debug, Deserialize)]
@@ -30,7 +31,7 @@ pub async fn list(
     AppQuery(query): AppQuery<ThreadQuery>,
 ) -> AppResult<Response> {
     let site = state.sites.get(&query.site)?;
-    let uri = submit::page_uri(&site, &query.uri)?.to_string();
+    let uri = comments::page_uri(&site, &query.uri)?.to_string();
     let anonymous = viewer.reader.is_none();
     let key = (query.site, uri);
     if anonymous {
@@ -84,13 +85,13 @@ pub async fn create(
     let site = state.sites.get(&input.site)?;
     super::check_write_origin(&state, &site, &headers)?;
     state.limits.check_write(site.id(), ip)?;
-    let submitted = submit::submit(&state, &site, &viewer, ip, input).await?;
+    let submitted = comments::submit(&state, &site, &viewer, ip, input).await?;
     // The author always sees their own comment as theirs; one judged spam looks merely held,
     // which teaches a spammer nothing about the rules.
     let reader = submitted.comment.reader_id;
     let mut row = submitted.comment;
-    if row.status == "spam" {
-        row.status = "pending".into();
+    if row.status == Status::Spam.as_str() {
+        row.status = Status::Pending.as_str().into();
     }
     let body = Created {
         comment: CommentView::of(row, reader, state.public_base()),

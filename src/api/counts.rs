@@ -41,7 +41,7 @@ pub async fn count(
     let mut missing = Vec::new();
     for uri in input.uris {
         // An address that cannot be a page of the site has no comments (and is not remembered).
-        if crate::submit::page_uri(&site, &uri).is_err() {
+        if crate::comments::page_uri(&site, &uri).is_err() {
             counts.insert(uri, 0);
             continue;
         }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::auth::providers::Providers;
 use crate::auth::{ProviderButton, ViewerView};
+use crate::moderation::Status;
 use crate::sites::Site;
 use crate::store::comments::CommentRow;
 use crate::time::rfc3339;
@@ -90,7 +91,7 @@ impl<'a> SiteView<'a> {
 impl CommentView {
     /// Shapes a stored comment for a viewer (`viewer_reader` recognises their own comments).
     pub fn of(mut row: CommentRow, viewer_reader: Option<i64>, public_base: &str) -> Self {
-        if row.status == "deleted" {
+        if row.status == Status::Deleted.as_str() {
             // A tombstone: where it stood, not what it said or who said it.
             row.html.clear();
             row.author_name.clear();
@@ -117,6 +118,6 @@ impl CommentView {
 
     /// Whether the comment counts towards the public count.
     pub fn is_approved(&self) -> bool {
-        self.status == "approved"
+        self.status == Status::Approved.as_str()
     }
 }

@@ -1,4 +1,6 @@
-//! Moderation: the rules that decide the status a new comment starts in, and why.
+//! Moderation, the domain: the rules that decide the status a new comment starts in and why
+//! (here), what moderators do to comments ([`actions`]), bans ([`bans`]) and who may moderate
+//! what ([`role`]). The admin pages and the mail links both call into it.
 //!
 //! Every new comment passes [`judge`], one pure function over the facts of the submission and
 //! the site's rules. It returns a [`Verdict`]: the status and the reason that is stored with the
@@ -16,8 +18,14 @@
 
 use crate::config::ModerationMode;
 
+pub mod actions;
+pub mod bans;
+pub mod role;
 pub mod words;
 
+pub use actions::{Action, Desk};
+pub use bans::{BanChoice, BanKind};
+pub use role::Role;
 pub use words::WordList;
 
 /// Where a comment stands. Only `Approved` is public; authors also see their own `Pending`.

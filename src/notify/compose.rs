@@ -43,7 +43,7 @@ pub fn moderator_alert(
     page_url: &str,
     buttons: &[ActionButton],
 ) -> NewMail {
-    let held = comment.status == "pending";
+    let held = comment.status == crate::moderation::Status::Pending.as_str();
     let subject = format!(
         "[{}] {} comment by {} on {}",
         comment.site,

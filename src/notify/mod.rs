@@ -3,14 +3,12 @@
 //! (lettre) with retries and backoff. Nothing is lost when the SMTP server is down: messages
 //! wait in the outbox, across restarts. Without `[smtp]`, nothing is queued at all.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use tokio::sync::Notify;
 
 use crate::config::{SmtpConfig, SmtpSecurity};
 use crate::store::mail::OutboxRow;
@@ -19,20 +17,7 @@ pub mod compose;
 pub mod pages;
 pub mod worker;
 
-/// Wakes the worker when there is new work (it also looks every second).
-#[derive(Debug, Clone, Default)]
-pub struct MailWake(Arc<Notify>);
-
-impl MailWake {
-    /// There may be new events.
-    pub fn wake(&self) {
-        self.0.notify_one();
-    }
-
-    async fn wait(&self, at_most: Duration) {
-        let _ = tokio::time::timeout(at_most, self.0.notified()).await;
-    }
-}
+pub use crate::mail_wake::MailWake;
 
 /// The SMTP connection settings, ready to send.
 pub struct Mailer {

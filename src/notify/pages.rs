@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::worker::{ALERT_ACTIONS, link_signature, page_url};
-use crate::admin::actions::{self, Action, BanChoice};
 use crate::auth::credential::hash_token;
 use crate::fingerprint::constant_time_eq;
 use crate::html::{Policy, escape};
+use crate::moderation::{Action, BanChoice, actions, bans};
 use crate::state::AppState;
 use crate::store::mail::ActionLinkRow;
 use crate::store::{self};
@@ -124,17 +124,12 @@ pub async fn take_action(State(state): State<AppState>, Path(link): Path<String>
     let actor = format!("email:{}", row.recipient);
     let done = match row.action.as_str() {
         "ban" => ban_author(&state, row.comment_id, &actor).await,
-        word => {
-            let action = match word {
-                "approve" => Action::Approve,
-                "trust" => Action::ApproveAndTrust,
-                "reject" => Action::Reject,
-                _ => Action::Spam,
-            };
-            actions::apply(&state, row.comment_id, action, &actor, |_| true)
+        word => match Action::parse(word) {
+            Some(action) => actions::apply(state.desk(), row.comment_id, action, &actor, |_| true)
                 .await
-                .map_err(|_| ())
-        }
+                .map_err(|_| ()),
+            None => Err(()),
+        },
     };
     match done {
         Ok(()) => page(
@@ -157,20 +152,15 @@ async fn ban_author(state: &AppState, comment_id: i64, actor: &str) -> Result<()
         .await
         .map_err(|_| ())?
         .ok_or(())?;
-    let kind = if comment.author_email.is_some() {
-        "email"
-    } else {
-        "ip"
-    };
-    let choice = BanChoice {
-        kind,
-        everywhere: false,
-        days: 0,
-        and_spam: true,
-    };
-    actions::ban_author(state, &comment, choice, actor, |_| true)
-        .await
-        .map_err(|_| ())
+    bans::ban_author(
+        state.desk(),
+        &comment,
+        BanChoice::from_mail(&comment),
+        actor,
+        |_| true,
+    )
+    .await
+    .map_err(|_| ())
 }
 
 /// `GET /mail/unsubscribe/{token}`

@@ -12,6 +12,7 @@ use super::{MailWake, Mailer};
 use crate::auth::Credential;
 use crate::auth::credential::hash_token;
 use crate::config::NotifyOn;
+use crate::moderation::Status;
 use crate::sites::Site;
 use crate::state::AppState;
 use crate::store::mail::{EventRow, FanOut, NewActionLink, NewSubscription, NewVerification};
@@ -116,7 +117,8 @@ async fn fan_out(
     if event.kind == "comment_created" {
         subscribe_and_verify(state, &site, &comment, &mut out, per_requester, now).await?;
         let alert = !site.config.notify.is_empty()
-            && (site.config.notify_on == NotifyOn::All || comment.status == "pending");
+            && (site.config.notify_on == NotifyOn::All
+                || comment.status == Status::Pending.as_str());
         if alert {
             for recipient in &site.config.notify {
                 let mut buttons = Vec::new();
@@ -142,7 +144,7 @@ async fn fan_out(
             }
         }
     }
-    if comment.status == "approved"
+    if comment.status == Status::Approved.as_str()
         && (event.kind == "comment_approved" || event.kind == "comment_created")
     {
         let author = comment

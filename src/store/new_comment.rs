@@ -78,7 +78,7 @@ pub enum NewReader {
     /// The browser already holds this reader's credential.
     Existing(i64),
     /// No browser credential: a moderator writing from the admin page.
-    Nobody,
+    Moderator,
     /// A guest's first comment: store this credential together with it.
     Issue {
         /// SHA-256 of the token.
@@ -93,7 +93,7 @@ impl NewReader {
     fn columns(&self) -> (Option<i64>, Option<&str>, Option<i64>) {
         match self {
             Self::Existing(id) => (Some(*id), None, None),
-            Self::Nobody => (None, None, None),
+            Self::Moderator => (None, None, None),
             Self::Issue {
                 token_hash,
                 expires_at,

@@ -10,19 +10,14 @@ use std::sync::Arc;
 use crate::auth::{Credential, Viewer, credential};
 use crate::error::{AppError, AppResult};
 use crate::moderation::{self, Facts, SiteRules, Status, WordList};
-use crate::render;
 use crate::sites::Site;
 use crate::state::AppState;
 use crate::store::comments::CommentRow;
 use crate::store::new_comment::{NewComment, NewReader};
 use crate::store::standing::{Author, Standing};
 use crate::store::{self};
-use crate::telemetry;
 
-mod input;
-
-pub use input::{CommentInput, GuestInput, MAX_URI_CHARS, page_uri};
-use input::{Guest, comment_body, guest_author, page_title};
+use super::input::{CommentInput, Guest, comment_body, guest_author, page_title, page_uri};
 
 /// A stored comment and, for a guest's first comment, the credential their browser should keep.
 #[derive(Debug)]
@@ -53,7 +48,9 @@ impl Draft {
     fn judge(mut self, standing: &Standing) -> AppResult<NewComment> {
         let site = &self.site;
         refuse_if_closed(site, standing, self.new.created_at)?;
-        if standing.banned || network_banned(standing.ban_networks.as_deref(), self.ip) {
+        if standing.banned
+            || moderation::bans::network_banned(standing.ban_networks.as_deref(), self.ip)
+        {
             return Err(AppError::Banned);
         }
         if standing.duplicate {
@@ -185,13 +182,11 @@ pub async fn submit(
         dedupe_key: dedupe_key.clone(),
     };
     let issued = viewer.reader.is_none().then(Credential::generate);
+    let desk = state.desk();
     let draft = Draft {
         site: Arc::clone(site),
         new: NewComment {
-            site: site.id().to_string(),
-            uri: uri.to_string(),
             title,
-            parent_id: input.parent,
             reader: match (&viewer.reader, &issued) {
                 (Some(reader), _) => NewReader::Existing(reader.id),
                 (None, Some(credential)) => NewReader::Issue {
@@ -206,16 +201,10 @@ pub async fn submit(
             author_email: guest.email,
             author_url: guest.url,
             author_provider,
-            html: render::comment_html(&body),
-            body,
-            status: Status::Pending.as_str(),
-            reason: None,
             ip_hash: Some(ip_hash),
-            created_at: now,
-            moderator: false,
             dedupe_key: Some(dedupe_key),
             notify,
-            record_event: state.config.smtp.is_some(),
+            ..super::draft(site.id(), uri, input.parent, body, now, &desk)
         },
         ip,
         honeypot_filled: input.honeypot.is_some_and(|field| !field.trim().is_empty()),
@@ -228,11 +217,7 @@ pub async fn submit(
             draft.judge(&standing)
         })
         .await?;
-    state.caches.page_changed(site.id(), uri);
-    state.mail_wake.wake();
-    if let Some(status) = moderation::Status::parse(&comment.status) {
-        telemetry::comment_created(status.as_str());
-    }
+    super::stored(&desk, site.id(), uri, &comment);
     Ok(Submitted {
         comment,
         credential: issued.map(|c| c.token),
@@ -271,12 +256,4 @@ fn refuse_if_closed(site: &Site, standing: &Standing, now: i64) -> AppResult<()>
         return Err(AppError::ThreadLocked);
     }
     Ok(())
-}
-
-fn network_banned(networks: Option<&str>, ip: IpAddr) -> bool {
-    networks
-        .unwrap_or_default()
-        .split_whitespace()
-        .filter_map(|cidr| cidr.parse::<ipnet::IpNet>().ok())
-        .any(|net| net.contains(&ip))
 }

@@ -1,0 +1,62 @@
+//! A new comment's story, in one room: what a reader may send and how it is checked
+//! ([`input`]), the reader's submission judged by the site's rules ([`submit`]), and a
+//! moderator's reply from the admin pages ([`reply`]). Both kinds start from [`draft`] (the text
+//! rendered through the one HTML policy) and end in [`stored`] (the page's caches forgotten,
+//! the mail worker woken, the metric counted), so neither can forget a step.
+
+use crate::moderation::{Desk, Status};
+use crate::render;
+use crate::store::comments::CommentRow;
+use crate::store::new_comment::{NewComment, NewReader};
+use crate::telemetry;
+
+mod input;
+pub mod reply;
+pub mod submit;
+
+pub use input::{CommentInput, GuestInput, MAX_URI_CHARS, page_uri};
+pub use submit::{Submitted, submit};
+
+/// A new comment on `uri` with its text rendered, before its author and status are known: each
+/// path fills in who wrote it and where it stands (struct update syntax, `..draft(…)`).
+pub fn draft(
+    site: &str,
+    uri: &str,
+    parent_id: Option<i64>,
+    body: String,
+    now: i64,
+    desk: &Desk<'_>,
+) -> NewComment {
+    NewComment {
+        site: site.to_string(),
+        uri: uri.to_string(),
+        title: None,
+        parent_id,
+        reader: NewReader::Moderator,
+        user_id: None,
+        author_name: String::new(),
+        author_email: None,
+        author_url: None,
+        author_avatar: String::new(),
+        author_provider: None,
+        html: render::comment_html(&body),
+        body,
+        status: Status::Pending.as_str(),
+        reason: None,
+        ip_hash: None,
+        created_at: now,
+        moderator: false,
+        dedupe_key: None,
+        notify: None,
+        record_event: desk.record_events,
+    }
+}
+
+/// After any new comment is stored: the page's public thread and count are forgotten, the mail
+/// worker looks for the new event (alerts, notifications), and the metric counts it.
+pub fn stored(desk: &Desk<'_>, site: &str, uri: &str, comment: &CommentRow) {
+    desk.page_changed(site, uri);
+    if let Some(status) = Status::parse(&comment.status) {
+        telemetry::comment_created(status.as_str());
+    }
+}
