@@ -3,13 +3,11 @@
 //! against the moderator's sites, recorded in the audit log with the status before and after,
 //! forgets the page's cached thread and wakes the mail worker (an approval mails subscribers).
 
-use super::Status;
+use super::{BanKind, Status};
 use crate::cache::Caches;
 use crate::error::{AppError, AppResult};
 use crate::mail_wake::MailWake;
 use crate::store::{self, Db};
-
-use super::bans::BanKind;
 
 /// What acting on comments touches: the database, the caches that must forget a page, and the
 /// mail worker's bell. Borrowed from the application's state (`AppState::desk`).

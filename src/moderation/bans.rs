@@ -5,54 +5,12 @@
 
 use std::net::IpAddr;
 
+use super::BanKind;
 use super::actions::{self, Action, Desk};
 use crate::error::{AppError, AppResult};
 use crate::store::moderation::{Event, QueueRow};
 use crate::store::site_rules::NewBan;
 use crate::store::{self};
-
-/// What a ban (or a trust) names. The words are those stored in `bans.kind` and
-/// `trusted_authors.kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BanKind {
-    /// A signed-in account (`user`).
-    User,
-    /// One browser's credential (`reader`).
-    Reader,
-    /// An email address, lower-cased (`email`).
-    Email,
-    /// A client address, as its keyed digest (`ip`; IPv6 by its /64).
-    Ip,
-    /// A network in CIDR notation (`network`).
-    Network,
-}
-
-impl BanKind {
-    /// Every kind.
-    pub const ALL: [BanKind; 5] = [
-        BanKind::User,
-        BanKind::Reader,
-        BanKind::Email,
-        BanKind::Ip,
-        BanKind::Network,
-    ];
-
-    /// The stored word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::User => "user",
-            Self::Reader => "reader",
-            Self::Email => "email",
-            Self::Ip => "ip",
-            Self::Network => "network",
-        }
-    }
-
-    /// Parses the stored word.
-    pub fn parse(word: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == word)
-    }
-}
 
 /// Whom and how to ban, as the moderator chose.
 #[derive(Debug, Clone, Copy)]

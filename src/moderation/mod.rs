@@ -24,7 +24,7 @@ pub mod role;
 pub mod words;
 
 pub use actions::{Action, Desk};
-pub use bans::{BanChoice, BanKind};
+pub use bans::BanChoice;
 pub use role::Role;
 pub use words::WordList;
 
@@ -67,6 +67,49 @@ impl Status {
     /// Parses the stored word.
     pub fn parse(word: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|status| status.as_str() == word)
+    }
+}
+
+/// What a ban (or a trust) names. The words are those stored in `bans.kind` and
+/// `trusted_authors.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BanKind {
+    /// A signed-in account (`user`).
+    User,
+    /// One browser's credential (`reader`).
+    Reader,
+    /// An email address, lower-cased (`email`).
+    Email,
+    /// A client address, as its keyed digest (`ip`; IPv6 by its /64).
+    Ip,
+    /// A network in CIDR notation (`network`).
+    Network,
+}
+
+impl BanKind {
+    /// Every kind.
+    pub const ALL: [BanKind; 5] = [
+        BanKind::User,
+        BanKind::Reader,
+        BanKind::Email,
+        BanKind::Ip,
+        BanKind::Network,
+    ];
+
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Reader => "reader",
+            Self::Email => "email",
+            Self::Ip => "ip",
+            Self::Network => "network",
+        }
+    }
+
+    /// Parses the stored word.
+    pub fn parse(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == word)
     }
 }
 
