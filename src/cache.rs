@@ -78,10 +78,10 @@ impl<K: Weigh, V: Weigh> Entries<K, V> {
         key.weight() + value.weight() + ENTRY_OVERHEAD
     }
 
-    fn remove_expired(&mut self, ttl: Duration) {
+    fn remove_expired(&mut self, ttl: Duration, now: Instant) {
         let mut freed = 0;
         self.map.retain(|key, (at, value)| {
-            let keep = at.elapsed() < ttl;
+            let keep = now.saturating_duration_since(*at) < ttl;
             if !keep {
                 freed += Self::cost(key, value);
             }
@@ -136,6 +136,12 @@ impl<K: Hash + Eq + Clone + Weigh, V: Clone + Weigh> TtlCache<K, V> {
     /// new one is put: one rebuild per expiry, not one per waiting request (a 1,000-comment
     /// thread would otherwise be rebuilt by every connection at once, every second).
     pub fn get(&self, key: &K) -> Option<V> {
+        self.get_at(key, Instant::now())
+    }
+
+    /// [`TtlCache::get`] at a given moment (tests use a clock of their own).
+    pub fn get_at(&self, key: &K, now: Instant) -> Option<V> {
+        let fresh = |at: &Instant| now.saturating_duration_since(*at) < self.ttl;
         {
             let entries = self
                 .entries
@@ -143,16 +149,16 @@ impl<K: Hash + Eq + Clone + Weigh, V: Clone + Weigh> TtlCache<K, V> {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
             match entries.map.get(key) {
                 None => return None,
-                Some((at, value)) if at.elapsed() < self.ttl => return Some(value.clone()),
+                Some((at, value)) if fresh(at) => return Some(value.clone()),
                 Some(_) => {}
             }
         }
         let mut entries = self.write();
         let (at, value) = entries.map.get_mut(key)?;
-        if at.elapsed() < self.ttl {
+        if fresh(at) {
             return Some(value.clone());
         }
-        *at = Instant::now();
+        *at = now;
         None
     }
 
@@ -160,6 +166,11 @@ impl<K: Hash + Eq + Clone + Weigh, V: Clone + Weigh> TtlCache<K, V> {
     /// first, and if that is not enough, the oldest, down to three quarters of the budget (so
     /// the sort is paid rarely); a value larger than the whole budget is not kept.
     pub fn put(&self, key: K, value: V) {
+        self.put_at(key, value, Instant::now());
+    }
+
+    /// [`TtlCache::put`] at a given moment.
+    pub fn put_at(&self, key: K, value: V, now: Instant) {
         let cost = Entries::cost(&key, &value);
         if self.ttl.is_zero() || cost > self.max_bytes {
             return;
@@ -171,13 +182,13 @@ impl<K: Hash + Eq + Clone + Weigh, V: Clone + Weigh> TtlCache<K, V> {
         let full =
             |e: &Entries<K, V>| e.map.len() >= MAX_ENTRIES || e.bytes + cost > self.max_bytes;
         if full(&entries) {
-            entries.remove_expired(self.ttl);
+            entries.remove_expired(self.ttl, now);
             if full(&entries) {
                 entries.shrink_to(MAX_ENTRIES * 3 / 4, (self.max_bytes - cost) * 3 / 4);
             }
         }
         entries.bytes += cost;
-        entries.map.insert(key, (Instant::now(), value));
+        entries.map.insert(key, (now, value));
     }
 
     /// Forgets a key.
@@ -190,8 +201,13 @@ impl<K: Hash + Eq + Clone + Weigh, V: Clone + Weigh> TtlCache<K, V> {
 
     /// Drops every expired entry (called periodically, so memory follows the traffic down).
     pub fn sweep(&self) {
+        self.sweep_at(Instant::now());
+    }
+
+    /// [`TtlCache::sweep`] at a given moment.
+    pub fn sweep_at(&self, now: Instant) {
         let ttl = self.ttl;
-        self.write().remove_expired(ttl);
+        self.write().remove_expired(ttl, now);
     }
 
     /// Entries and bytes held.
@@ -243,26 +259,35 @@ impl Caches {
 mod tests {
     use super::*;
 
+    /// A clock the test moves by hand.
+    struct Clock(Instant);
+
+    impl Clock {
+        fn at(&self, ms: u64) -> Instant {
+            self.0 + Duration::from_millis(ms)
+        }
+    }
+
     #[test]
     fn an_expired_entry_is_rebuilt_by_one_caller_while_others_get_the_old_value() {
+        let clock = Clock(Instant::now());
         let cache = TtlCache::new(Duration::from_millis(20), 1 << 20);
-        cache.put("page", 1i64);
-        assert_eq!(cache.get(&"page"), Some(1));
-        std::thread::sleep(Duration::from_millis(30));
+        cache.put_at("page", 1i64, clock.at(0));
+        assert_eq!(cache.get_at(&"page", clock.at(19)), Some(1));
         assert_eq!(
-            cache.get(&"page"),
+            cache.get_at(&"page", clock.at(20)),
             None,
             "the first caller after expiry rebuilds"
         );
         assert_eq!(
-            cache.get(&"page"),
+            cache.get_at(&"page", clock.at(21)),
             Some(1),
             "the others are served meanwhile"
         );
-        cache.put("page", 2);
-        assert_eq!(cache.get(&"page"), Some(2));
+        cache.put_at("page", 2, clock.at(22));
+        assert_eq!(cache.get_at(&"page", clock.at(23)), Some(2));
         cache.forget(&"page");
-        assert_eq!(cache.get(&"page"), None);
+        assert_eq!(cache.get_at(&"page", clock.at(23)), None);
     }
 
     #[test]
@@ -274,16 +299,34 @@ mod tests {
 
     #[test]
     fn the_byte_budget_holds_and_a_sweep_frees_expired_entries() {
+        let clock = Clock(Instant::now());
         let cache = TtlCache::new(Duration::from_millis(20), 10_000);
         for i in 0..100 {
-            cache.put(format!("/page-{i}"), Bytes::from(vec![b'x'; 1000]));
+            cache.put_at(
+                format!("/page-{i}"),
+                Bytes::from(vec![b'x'; 1000]),
+                clock.at(i),
+            );
             assert!(cache.size().1 <= 10_000, "{:?}", cache.size());
         }
         assert!(cache.size().0 >= 5, "the latest entries are kept");
-        cache.put("/huge".to_string(), Bytes::from(vec![b'x'; 20_000]));
-        assert_eq!(cache.get(&"/huge".to_string()), None, "too big to keep");
-        std::thread::sleep(Duration::from_millis(30));
-        cache.sweep();
+        assert!(
+            cache
+                .get_at(&"/page-99".to_string(), clock.at(100))
+                .is_some(),
+            "the newest entry survives eviction"
+        );
+        cache.put_at(
+            "/huge".to_string(),
+            Bytes::from(vec![b'x'; 20_000]),
+            clock.at(100),
+        );
+        assert_eq!(
+            cache.get_at(&"/huge".to_string(), clock.at(100)),
+            None,
+            "too big to keep"
+        );
+        cache.sweep_at(clock.at(200));
         assert_eq!(cache.size(), (0, 0));
     }
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::error::AdminError;
 use super::guard::Moderator;
 use crate::state::AppState;
-use crate::store::{self, moderation::EventRow};
+use crate::store::{self, moderation::AuditEntry};
 use crate::time::rfc3339;
 
 /// `GET /admin/audit` filters.
@@ -27,7 +27,7 @@ struct AuditPage {
     csrf: String,
     actor: String,
     action: String,
-    events: Vec<(EventRow, String)>,
+    events: Vec<(AuditEntry, String)>,
 }
 
 /// `GET /admin/audit`

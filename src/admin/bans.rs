@@ -7,7 +7,7 @@ use axum::response::{Html, Redirect};
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
 use crate::state::AppState;
-use crate::store::moderation::Event;
+use crate::store::moderation::NewAuditEntry;
 use crate::store::site_rules::{BanRow, NewBan};
 use crate::store::{self};
 use crate::time::rfc3339;
@@ -91,7 +91,7 @@ pub async fn add(State(state): State<AppState>, form: AdminForm) -> Result<Redir
         expires_at: None,
     };
     store::site_rules::ban(&state.db, &new, now).await?;
-    let event = Event {
+    let event = NewAuditEntry {
         site,
         comment_id: None,
         actor: &me.actor(),
@@ -121,7 +121,7 @@ pub async fn lift(
     };
     store::site_rules::lift_ban(&state.db, id).await?;
     let detail = Some(format!("{} {}", ban.kind, ban.note.unwrap_or_default()));
-    let event = Event {
+    let event = NewAuditEntry {
         site: &site,
         comment_id: None,
         actor: &me.actor(),

@@ -7,7 +7,7 @@ use axum::response::{Html, Redirect};
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
 use crate::state::AppState;
-use crate::store::moderation::Event;
+use crate::store::moderation::NewAuditEntry;
 use crate::store::site_rules::TrustedRow;
 use crate::store::{self};
 
@@ -59,7 +59,7 @@ async fn audit(
     action: &str,
     detail: String,
 ) -> Result<(), AdminError> {
-    let event = Event {
+    let event = NewAuditEntry {
         site,
         comment_id: None,
         actor: &me.actor(),

@@ -36,7 +36,7 @@ pub async fn show(
 /// Ends the presented credential server-side; the browser's copy stops working at once.
 pub async fn sign_out(State(state): State<AppState>, viewer: Viewer) -> AppResult<StatusCode> {
     if let Some(reader) = viewer.reader {
-        store::readers::delete(&state.db, reader.id).await?;
+        store::credentials::delete(&state.db, reader.id).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

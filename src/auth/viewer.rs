@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use super::credential::hash_token;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{self, readers::ReaderRow};
+use crate::store::{self, credentials::ReaderRow};
 
 /// The person behind a request, as far as replybox knows.
 #[derive(Debug, Clone, Default)]
@@ -45,9 +45,10 @@ impl FromRequestParts<AppState> for Viewer {
             .map(str::trim)
             .filter(|token| !token.is_empty() && token.len() <= 128)
             .ok_or(AppError::InvalidCredential)?;
-        let reader = store::readers::find_by_token(&state.db, &hash_token(token), store::now_ms())
-            .await?
-            .ok_or(AppError::InvalidCredential)?;
+        let reader =
+            store::credentials::find_by_token(&state.db, &hash_token(token), store::now_ms())
+                .await?
+                .ok_or(AppError::InvalidCredential)?;
         Ok(Self {
             reader: Some(reader),
         })

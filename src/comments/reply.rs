@@ -6,7 +6,7 @@ use crate::error::AppResult;
 use crate::fingerprint::Fingerprints;
 use crate::moderation::{Desk, Status};
 use crate::store::comments::CommentRow;
-use crate::store::moderation::{Event, QueueRow};
+use crate::store::moderation::{NewAuditEntry, QueueRow};
 use crate::store::new_comment::{self, NewComment};
 use crate::store::{self};
 
@@ -28,7 +28,7 @@ pub async fn moderator_reply(
         ..super::draft(&parent.site, &parent.uri, Some(parent.id), body, now, &desk)
     };
     let reply = new_comment::insert(desk.db, new).await?;
-    let event = Event {
+    let event = NewAuditEntry {
         site: &parent.site,
         comment_id: Some(reply.id),
         actor,

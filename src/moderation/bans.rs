@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use super::BanKind;
 use super::actions::{self, Action, Desk};
 use crate::error::{AppError, AppResult};
-use crate::store::moderation::{Event, QueueRow};
+use crate::store::moderation::{NewAuditEntry, QueueRow};
 use crate::store::site_rules::NewBan;
 use crate::store::{self};
 
@@ -94,7 +94,7 @@ pub async fn ban_author(
             " for good".into()
         }
     );
-    let event = Event {
+    let event = NewAuditEntry {
         site: &comment.site,
         comment_id: Some(comment.id),
         actor,

@@ -15,7 +15,7 @@ use crate::config::NotifyOn;
 use crate::moderation::Status;
 use crate::sites::Site;
 use crate::state::AppState;
-use crate::store::mail::{EventRow, FanOut, NewActionLink, NewSubscription, NewVerification};
+use crate::store::mail::{FanOut, MailEvent, NewActionLink, NewSubscription, NewVerification};
 use crate::store::moderation::QueueRow;
 use crate::store::{self};
 
@@ -95,7 +95,7 @@ pub fn page_url(site: &Site, uri: &str) -> String {
 
 async fn fan_out(
     state: &AppState,
-    event: &EventRow,
+    event: &MailEvent,
     per_requester: &DefaultKeyedRateLimiter<String>,
 ) -> anyhow::Result<FanOut> {
     let mut out = FanOut::default();

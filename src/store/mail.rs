@@ -5,9 +5,9 @@ use sqlx::FromRow;
 
 use super::{Db, read_db, write_db, write_tx};
 
-/// An event waiting to become mail.
+/// A change to a comment (created, approved) waiting to become mail: the outbox's input.
 #[derive(Debug, Clone, FromRow)]
-pub struct EventRow {
+pub struct MailEvent {
     /// Row id.
     pub id: i64,
     /// `comment_created` or `comment_approved`.
@@ -17,7 +17,7 @@ pub struct EventRow {
 }
 
 /// Events not yet turned into mail, oldest first.
-pub async fn pending_events(db: &Db, limit: i64) -> sqlx::Result<Vec<EventRow>> {
+pub async fn pending_events(db: &Db, limit: i64) -> sqlx::Result<Vec<MailEvent>> {
     read_db!(db, pool => {
         sqlx::query_as("SELECT id, kind, comment_id FROM events WHERE processed_at IS NULL ORDER BY id LIMIT $1")
             .bind(limit)

@@ -20,11 +20,11 @@ use crate::config::DatabaseConfig;
 
 pub mod admins;
 pub mod comments;
+pub mod credentials;
 pub mod identities;
 pub mod mail;
 pub mod moderation;
 pub mod new_comment;
-pub mod readers;
 pub mod sessions;
 pub mod settings;
 pub mod site_rules;

@@ -155,9 +155,9 @@ pub async fn find(db: &Db, id: i64) -> sqlx::Result<Option<QueueRow>> {
     read_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
 }
 
-/// One entry of the audit log.
+/// An entry to add to the audit log (moderation actions, bans, edits, replies, settings).
 #[derive(Debug, Clone)]
-pub struct Event<'a> {
+pub struct NewAuditEntry<'a> {
     /// Site id.
     pub site: &'a str,
     /// The comment acted on, if any.
@@ -192,7 +192,7 @@ macro_rules! bind_event {
 }
 
 /// Records an action that changed no comment (a ban, a word list, a lock).
-pub async fn record(db: &Db, event: &Event<'_>, now: i64) -> sqlx::Result<()> {
+pub async fn record(db: &Db, event: &NewAuditEntry<'_>, now: i64) -> sqlx::Result<()> {
     write_db!(db, pool => bind_event!(event, now).execute(pool).await.map(|_| ()))
 }
 
@@ -219,7 +219,7 @@ pub async fn set_status(
             None => None,
             Some((before, site)) => {
                 sqlx::query("UPDATE comments SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&mut *tx).await?;
-                let event = Event { site: &site, comment_id: Some(id), actor, action, before: Some(&before), after: Some(status), detail: None };
+                let event = NewAuditEntry { site: &site, comment_id: Some(id), actor, action, before: Some(&before), after: Some(status), detail: None };
                 bind_event!(event, now).execute(&mut *tx).await?;
                 if record_event && status == "approved" && before != "approved" {
                     sqlx::query("INSERT INTO events (kind, comment_id, created_at) VALUES ('comment_approved', $1, $2)")
@@ -258,7 +258,7 @@ pub async fn edit(
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                let event = Event { site: &site, comment_id: Some(id), actor, action: "edit", before: None, after: None, detail: None };
+                let event = NewAuditEntry { site: &site, comment_id: Some(id), actor, action: "edit", before: None, after: None, detail: None };
                 bind_event!(event, now).execute(&mut *tx).await?;
                 true
             }
@@ -268,7 +268,7 @@ pub async fn edit(
 
 /// An entry of the audit log as listed.
 #[derive(Debug, Clone, FromRow)]
-pub struct EventRow {
+pub struct AuditEntry {
     /// When (epoch ms).
     pub created_at: i64,
     /// Site id.
@@ -294,7 +294,7 @@ pub async fn audit_log(
     actor: Option<&str>,
     action: Option<&str>,
     limit: i64,
-) -> sqlx::Result<Vec<EventRow>> {
+) -> sqlx::Result<Vec<AuditEntry>> {
     if sites.is_empty() {
         return Ok(Vec::new());
     }

@@ -112,7 +112,7 @@ const TOUCH_THREAD: &str = "INSERT INTO threads (site, uri, title, created_at) V
      WHERE threads.title IS NULL AND excluded.title IS NOT NULL";
 
 const ISSUE_CREDENTIAL: &str =
-    "INSERT INTO readers (token_hash, created_at, expires_at) VALUES ($7, $4, $8)";
+    "INSERT INTO credentials (token_hash, created_at, expires_at) VALUES ($7, $4, $8)";
 
 static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -123,7 +123,7 @@ static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
                                                   AND (p.status = 'approved' OR (p.status = 'pending' \
                                                        AND ($20 OR p.reader_id = $6))))) \
                      THEN t.id END, \
-                $5, COALESCE($6, (SELECT r.id FROM readers r WHERE r.token_hash = $7 AND r.expires_at = $8)), $9, $10, $11, \
+                $5, COALESCE($6, (SELECT r.id FROM credentials r WHERE r.token_hash = $7 AND r.expires_at = $8)), $9, $10, $11, \
                 $12, $13, $14, $15, $16, $17, $18, $19, $4, $20, $21, $22 \
          FROM threads t \
          WHERE t.site = $1 AND t.uri = $2 \
@@ -228,7 +228,7 @@ async fn insert_on_postgres(db: &Db, new: &NewComment) -> sqlx::Result<CommentRo
     Ok(write_tx!(db, tx => {
         sqlx::query(TOUCH_THREAD).bind(&new.site).bind(&new.uri).bind(&new.title).bind(new.created_at).execute(&mut *tx).await?;
         if let NewReader::Issue { token_hash, expires_at } = &new.reader {
-            sqlx::query("INSERT INTO readers (token_hash, created_at, expires_at) VALUES ($1, $2, $3)")
+            sqlx::query("INSERT INTO credentials (token_hash, created_at, expires_at) VALUES ($1, $2, $3)")
                 .bind(token_hash)
                 .bind(new.created_at)
                 .bind(expires_at)

@@ -29,7 +29,7 @@ pub async fn for_reader(db: &Db, reader_id: i64) -> sqlx::Result<Option<SignedIn
             "SELECT u.id, u.name, u.avatar_path, u.profile_url, r.provider, \
              (SELECT MIN(i.created_at) FROM identities i \
               WHERE i.user_id = u.id AND i.provider = r.provider) AS identity_created_at \
-             FROM readers r JOIN users u ON u.id = r.user_id WHERE r.id = $1",
+             FROM credentials r JOIN users u ON u.id = r.user_id WHERE r.id = $1",
         )
         .bind(reader_id)
         .fetch_optional(pool)
@@ -42,7 +42,7 @@ pub async fn for_reader(db: &Db, reader_id: i64) -> sqlx::Result<Option<SignedIn
 pub async fn identities_of_reader(db: &Db, reader_id: i64) -> sqlx::Result<Vec<(String, String)>> {
     read_db!(db, pool => {
         sqlx::query_as(
-            "SELECT i.provider, i.subject FROM readers r \
+            "SELECT i.provider, i.subject FROM credentials r \
              JOIN identities i ON i.user_id = r.user_id AND i.provider = r.provider \
              WHERE r.id = $1",
         )
@@ -123,7 +123,7 @@ pub async fn issue_credential(
 ) -> sqlx::Result<i64> {
     write_db!(db, pool => {
         sqlx::query_scalar(
-            "INSERT INTO readers (token_hash, user_id, provider, created_at, expires_at) \
+            "INSERT INTO credentials (token_hash, user_id, provider, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(token_hash)

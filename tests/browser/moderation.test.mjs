@@ -119,7 +119,8 @@ describe('moderation in Chromium', () => {
           assert.equal(await card.locator('.comment-html script, .comment-html svg, .comment-html img, [onerror], [onload], [onmouseover]').count(), 0);
           assert.equal(await card.locator('.comment-html a[href^="javascript"]').count(), 0);
           await card.locator('.comment-html b').hover().catch(() => {});
-          await mod.page.waitForTimeout(300);
+          // Mouse handlers run as the hover is dispatched; let the page paint once more.
+          await mod.page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
           await closeWithScreenshot(mod, `moderate-hostile-admin-${mode}`);
         }));
     });

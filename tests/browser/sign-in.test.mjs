@@ -80,9 +80,21 @@ describe('sign-in in Chromium', () => {
         assert.equal(new URL(await f.$eval('.rb-provider img', (i) => i.src)).origin, env.rb.origin);
 
         // A message from the blog's origin is not a sign-in.
-        await page.evaluate(() => document.querySelector('iframe').contentWindow
-          .postMessage({ replybox: 'sign-in', code: 'forged' }, '*'));
-        await page.waitForTimeout(300);
+        // Messages from one window to another arrive in order: once a marker posted after the
+        // forgery has reached the frame, the frame's own listener has already handled it.
+        await f.evaluate(() => {
+          window.rbMarker = new Promise((done) => {
+            addEventListener('message', function marker(e) {
+              if (e.data === 'rb-test-marker') { removeEventListener('message', marker); done(); }
+            });
+          });
+        });
+        await page.evaluate(() => {
+          const w = document.querySelector('iframe').contentWindow;
+          w.postMessage({ replybox: 'sign-in', code: 'forged' }, '*');
+          w.postMessage('rb-test-marker', '*');
+        });
+        await f.evaluate(() => window.rbMarker);
         assert.ok(!fromBlog.some((u) => u.includes('/auth/exchange')), 'a forged message was not exchanged');
 
         const [popup] = await Promise.all([context.waitForEvent('page'), button.click()]);

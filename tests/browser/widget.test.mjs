@@ -66,8 +66,15 @@ describe('replybox widget in Chromium', () => {
           }, 10_000, 'the iframe to take its content height');
           // A height message from anyone but the thread's own frame is ignored.
           const settled = await frameHeight(page);
-          await page.evaluate(() => window.postMessage({ type: 'replybox:height', height: 3 }, '*'));
-          await page.waitForTimeout(300);
+          // Messages to one window arrive in order: once a marker posted after the forgery has
+          // arrived, the loader has already seen (and ignored) the forgery.
+          await page.evaluate(() => new Promise((done) => {
+            addEventListener('message', function marker(e) {
+              if (e.data === 'rb-test-marker') { removeEventListener('message', marker); done(); }
+            });
+            window.postMessage({ type: 'replybox:height', height: 3 }, '*');
+            window.postMessage('rb-test-marker', '*');
+          }));
           assert.equal(await frameHeight(page), settled, 'a forged height message resized the thread');
           // The profile really is in the mode we think it is: a SameSite=None cookie written
           // in the cross-site iframe sticks only when third-party cookies are allowed.
@@ -257,7 +264,10 @@ describe('replybox widget in Chromium', () => {
           const names = await f.$$eval('.rb-name', (n) => n.map((x) => x.textContent));
           assert.ok(names.includes(typedName), `typed name not shown literally: ${names}`);
           assert.equal(await f.evaluate(() => document.querySelectorAll('[onerror],[onload]').length), 0);
-          await page.waitForTimeout(500);
+          // A payload would fire when its image loads or fails: wait until every image has, and
+          // the frame has painted, before saying that nothing ran.
+          await until(() => f.$$eval('img', (imgs) => imgs.every((i) => i.complete)), 10_000, 'images settled');
+          await f.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
           assert.deepEqual(dialogs, []);
         }));
 

@@ -40,7 +40,7 @@ async fn migrate_creates_the_sqlite_file_named_in_the_environment() {
             .fetch_all(&pool)
             .await
             .unwrap();
-    for table in ["comments", "readers", "settings", "threads", "users"] {
+    for table in ["comments", "credentials", "settings", "threads", "users"] {
         assert!(tables.iter().any(|t| t == table), "{table} in {tables:?}");
     }
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")

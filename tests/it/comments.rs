@@ -229,7 +229,7 @@ async fn a_reply_to_a_comment_on_another_page_is_refused(engine: Engine) {
         "nothing was written"
     );
     assert_eq!(
-        app.count_rows("readers").await,
+        app.count_rows("credentials").await,
         1,
         "no credential was issued for the refused posts"
     );
@@ -307,7 +307,7 @@ async fn a_locked_thread_refuses_new_comments_and_writes_nothing(engine: Engine)
         .await;
     let (comments, readers) = (
         app.count_rows("comments").await,
-        app.count_rows("readers").await,
+        app.count_rows("credentials").await,
     );
 
     let refused = app.post(json!({"site": "open", "uri": "/closed/", "body": "too late", "author": {"name": "Bob"}}), None).await;
@@ -324,7 +324,7 @@ async fn a_locked_thread_refuses_new_comments_and_writes_nothing(engine: Engine)
     );
     assert_eq!(app.count_rows("comments").await, comments);
     assert_eq!(
-        app.count_rows("readers").await,
+        app.count_rows("credentials").await,
         readers,
         "no credential issued for a refused comment"
     );

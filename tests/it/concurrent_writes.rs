@@ -27,7 +27,7 @@ async fn many_readers_posting_at_once_all_get_their_comments_stored(engine: Engi
     }
     assert_eq!(app.count_rows("comments").await, 40);
     assert_eq!(app.count_rows("threads").await, 3);
-    assert_eq!(app.count_rows("readers").await, 40);
+    assert_eq!(app.count_rows("credentials").await, 40);
     app.stop().await;
 }
 

@@ -60,7 +60,7 @@ async fn every_bad_request_gets_its_status_and_code_and_writes_nothing(engine: E
     }
     assert_eq!(app.count_rows("comments").await, 0);
     assert_eq!(app.count_rows("threads").await, 0);
-    assert_eq!(app.count_rows("readers").await, 0);
+    assert_eq!(app.count_rows("credentials").await, 0);
 
     // A body at the limit is still fine: the limit is on characters, not on the form.
     let at_limit = app.post(guest(&"é".repeat(10_000)), None).await;

@@ -233,12 +233,26 @@ async fn a_subscriber_verifies_gets_a_reply_and_unsubscribes_in_one_click(engine
         .unwrap();
     assert_eq!(one_click.status(), StatusCode::OK);
     assert_eq!(app.count_rows("subscriptions").await, 0);
-    let before = smtp.messages().len();
-    app.post(json!({"site": "open", "uri": "/talk/", "parent": parent, "body": "Another reply", "author": {"name": "Replier", "email": "r@example.org"}}), None).await;
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let to_subscriber = "outbox WHERE recipient = 'sub@example.org'";
+    let before = app.count_rows(to_subscriber).await;
+    let another = app.post(json!({"site": "open", "uri": "/talk/", "parent": parent, "body": "Another reply", "author": {"name": "Replier", "email": "r@example.org"}}), None).await;
+    assert_eq!(another.status(), StatusCode::CREATED);
+    // The worker takes events in order: once a later comment's alert has arrived, the reply
+    // before it has been fanned out, and it queued nothing for the unsubscribed reader.
+    let later = app.post(json!({"site": "held", "uri": "/talk/", "body": "A later comment", "author": {"name": "Marker", "email": "m@example.org"}}), None).await;
+    assert_eq!(later.status(), StatusCode::CREATED);
+    smtp.wait_for("mod@example.org", "Held comment by Marker")
+        .await;
     assert_eq!(
-        smtp.messages().len(),
+        app.count_rows(to_subscriber).await,
         before,
+        "no more mail after unsubscribing"
+    );
+    assert!(
+        !smtp
+            .messages()
+            .iter()
+            .any(|m| m.text.contains("Another reply")),
         "no more mail after unsubscribing"
     );
     app.stop().await;

@@ -168,7 +168,7 @@ async fn signing_in_again_links_to_the_same_user(engine: Engine) {
     assert_eq!(world.count("SELECT COUNT(*) FROM identities").await, 1);
     assert_eq!(
         world
-            .count("SELECT COUNT(*) FROM readers WHERE user_id IS NOT NULL")
+            .count("SELECT COUNT(*) FROM credentials WHERE user_id IS NOT NULL")
             .await,
         2
     );

@@ -136,7 +136,7 @@ async fn a_replayed_or_expired_exchange_code_is_refused(engine: Engine) {
     let late = world.exchange(&code, None).await;
     assert_eq!(late.status(), StatusCode::BAD_REQUEST);
     assert_eq!(world.count("SELECT COUNT(*) FROM sign_in_codes").await, 0);
-    assert_eq!(world.count("SELECT COUNT(*) FROM readers").await, 1);
+    assert_eq!(world.count("SELECT COUNT(*) FROM credentials").await, 1);
 }
 
 async fn an_id_token_for_another_nonce_is_refused(engine: Engine) {
@@ -297,7 +297,7 @@ async fn a_defective_id_token_is_refused(engine: Engine, defect: &str) {
         "{defect}"
     );
     assert!(code_in(&page).is_none());
-    for table in ["users", "identities", "readers", "sign_in_codes"] {
+    for table in ["users", "identities", "credentials", "sign_in_codes"] {
         assert_eq!(
             world.count(&format!("SELECT COUNT(*) FROM {table}")).await,
             0,

@@ -61,6 +61,11 @@ macro_rules! on_both_engines {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     if $crate::support::postgres_url().is_none() {
+                        // Under CI a skipped engine is a failure, not a pass.
+                        assert!(
+                            std::env::var_os("CI").is_none(),
+                            "REPLYBOX_TEST_POSTGRES_URL is not set under CI: the PostgreSQL half cannot be skipped"
+                        );
                         eprintln!("REPLYBOX_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
                         return;
                     }

@@ -1,4 +1,5 @@
-//! Readers: the credential a browser holds (a guest's, or a signed-in user's).
+//! Credentials: what a browser holds to be recognised (a guest's, or a signed-in user's); the
+//! `credentials` table. Its holder is the "reader" of `reader_id` columns.
 //! Only a SHA-256 hash of the token is stored, so a database leak gives no working credential.
 
 use sqlx::FromRow;
@@ -17,7 +18,7 @@ pub struct ReaderRow {
 /// The reader holding this token, unless it is unknown or expired.
 pub async fn find_by_token(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<ReaderRow>> {
     read_db!(db, pool => {
-        sqlx::query_as("SELECT id, user_id FROM readers WHERE token_hash = $1 AND expires_at > $2")
+        sqlx::query_as("SELECT id, user_id FROM credentials WHERE token_hash = $1 AND expires_at > $2")
             .bind(token_hash)
             .bind(now)
             .fetch_optional(pool)
@@ -27,6 +28,6 @@ pub async fn find_by_token(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<
 
 /// Ends a credential (sign-out). Comments it wrote stay, but are no longer recognised as "mine".
 pub async fn delete(db: &Db, id: i64) -> sqlx::Result<()> {
-    write_db!(db, pool => sqlx::query("DELETE FROM readers WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
+    write_db!(db, pool => sqlx::query("DELETE FROM credentials WHERE id = $1").bind(id).execute(pool).await.map(|_| ()))?;
     Ok(())
 }
