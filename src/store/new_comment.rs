@@ -18,10 +18,10 @@ use std::sync::LazyLock;
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
+use super::Db;
 use super::comments::{COMMENT_COLUMNS, CommentRow};
 use super::sqlite::params::{bind_numbered, int, text};
 use super::standing::{self, Author, Standing};
-use super::{Db, write_tx};
 use crate::error::{AppError, AppResult};
 
 /// Everything needed to store a new comment.
@@ -102,11 +102,7 @@ impl NewReader {
     }
 }
 
-// Parameters shared by the statements below:
-// $1 site, $2 uri, $3 title, $4 now, $5 parent, $6 existing reader id, $7 new token hash,
-// $8 new credential expiry, $9 user, $10 name, $11 email, $12 url, $13 avatar, $14 provider,
-// $15 body, $16 html, $17 status, $18 reason, $19 ip hash, $20 moderator, $21 notify,
-// $22 dedupe key.
+// The statements below share one list of parameters, `$1`…`$22`: see [`parameters`].
 const TOUCH_THREAD: &str = "INSERT INTO threads (site, uri, title, created_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (site, uri) DO UPDATE SET title = excluded.title \
      WHERE threads.title IS NULL AND excluded.title IS NOT NULL";
@@ -137,35 +133,69 @@ const SQLITE_EVENT: &str = "INSERT INTO events (kind, comment_id, created_at) \
 
 const THREAD_LOCKED: &str = "SELECT locked FROM threads WHERE site = $1 AND uri = $2";
 
-/// Binds the shared parameters, in order, to any query builder.
-macro_rules! bind_all {
-    ($query:expr, $new:expr) => {{
-        let new = $new;
-        let (reader_id, token_hash, expires_at) = new.reader.columns();
-        $query
-            .bind(&new.site)
-            .bind(&new.uri)
-            .bind(&new.title)
-            .bind(new.created_at)
-            .bind(new.parent_id)
-            .bind(reader_id)
-            .bind(token_hash)
-            .bind(expires_at)
-            .bind(new.user_id)
-            .bind(&new.author_name)
-            .bind(&new.author_email)
-            .bind(&new.author_url)
-            .bind(&new.author_avatar)
-            .bind(&new.author_provider)
-            .bind(&new.body)
-            .bind(&new.html)
-            .bind(new.status)
-            .bind(&new.reason)
-            .bind(&new.ip_hash)
-            .bind(new.moderator)
-            .bind(&new.notify)
-            .bind(&new.dedupe_key)
-    }};
+/// One `$N` parameter of the statements above, whichever engine binds it.
+#[derive(Debug, Clone, Copy)]
+enum Param<'a> {
+    Text(Option<&'a str>),
+    Int(Option<i64>),
+    Bool(bool),
+}
+
+/// The parameters `$1`…`$22` of the statements above, in order: the one list both engines bind.
+fn parameters(new: &NewComment) -> [Param<'_>; 22] {
+    use Param::{Bool, Int, Text};
+    let (reader_id, token_hash, expires_at) = new.reader.columns();
+    [
+        Text(Some(&new.site)),                // $1 site
+        Text(Some(&new.uri)),                 // $2 page
+        Text(new.title.as_deref()),           // $3 page title
+        Int(Some(new.created_at)),            // $4 now
+        Int(new.parent_id),                   // $5 parent comment
+        Int(reader_id),                       // $6 the credential writing it
+        Text(token_hash),                     // $7 a new credential's token hash
+        Int(expires_at),                      // $8 its expiry
+        Int(new.user_id),                     // $9 account
+        Text(Some(&new.author_name)),         // $10 name
+        Text(new.author_email.as_deref()),    // $11 email
+        Text(new.author_url.as_deref()),      // $12 website
+        Text(Some(&new.author_avatar)),       // $13 avatar
+        Text(new.author_provider.as_deref()), // $14 provider
+        Text(Some(&new.body)),                // $15 markdown
+        Text(Some(&new.html)),                // $16 sanitised HTML
+        Text(Some(new.status)),               // $17 status
+        Text(new.reason.as_deref()),          // $18 why
+        Text(new.ip_hash.as_deref()),         // $19 address digest
+        Bool(new.moderator),                  // $20 written by a moderator
+        Text(new.notify.as_deref()),          // $21 notifications wanted
+        Text(new.dedupe_key.as_deref()),      // $22 duplicate key
+    ]
+}
+
+/// Binds `params` in order to a PostgreSQL query.
+fn bind_postgres<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    params: &[Param<'q>],
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    for param in params {
+        query = match *param {
+            Param::Text(value) => query.bind(value),
+            Param::Int(value) => query.bind(value),
+            Param::Bool(value) => query.bind(value),
+        };
+    }
+    query
+}
+
+/// The same parameters as rusqlite values.
+fn sqlite_values(params: &[Param<'_>]) -> Vec<Value> {
+    params
+        .iter()
+        .map(|param| match *param {
+            Param::Text(value) => text(value),
+            Param::Int(value) => int(value),
+            Param::Bool(value) => Value::Integer(value.into()),
+        })
+        .collect()
 }
 
 /// Stores a comment, creating the page's thread (and the guest's credential) if needed. Refuses,
@@ -197,7 +227,7 @@ pub async fn judge_and_insert(
                 None => Standing::default(),
             };
             let new = decide(standing)?;
-            match insert_on_postgres(db, &new).await {
+            match insert_on_postgres(pool, &new).await {
                 Err(err) if is_refusal(&err) => {
                     let locked: Option<bool> = sqlx::query_scalar(THREAD_LOCKED)
                         .bind(&new.site)
@@ -224,18 +254,34 @@ fn refusal(locked: Option<bool>) -> AppError {
     }
 }
 
-async fn insert_on_postgres(db: &Db, new: &NewComment) -> sqlx::Result<CommentRow> {
-    Ok(write_tx!(db, tx => {
-        sqlx::query(TOUCH_THREAD).bind(&new.site).bind(&new.uri).bind(&new.title).bind(new.created_at).execute(&mut *tx).await?;
-        if let NewReader::Issue { token_hash, expires_at } = &new.reader {
-            sqlx::query("INSERT INTO credentials (token_hash, created_at, expires_at) VALUES ($1, $2, $3)")
-                .bind(token_hash)
-                .bind(new.created_at)
-                .bind(expires_at)
-                .execute(&mut *tx)
-                .await?;
+async fn insert_on_postgres(pool: &sqlx::PgPool, new: &NewComment) -> sqlx::Result<CommentRow> {
+    let mut tx = pool.begin().await?;
+    let row = {
+        sqlx::query(TOUCH_THREAD)
+            .bind(&new.site)
+            .bind(&new.uri)
+            .bind(&new.title)
+            .bind(new.created_at)
+            .execute(&mut *tx)
+            .await?;
+        if let NewReader::Issue {
+            token_hash,
+            expires_at,
+        } = &new.reader
+        {
+            sqlx::query(
+                "INSERT INTO credentials (token_hash, created_at, expires_at) VALUES ($1, $2, $3)",
+            )
+            .bind(token_hash)
+            .bind(new.created_at)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
         }
-        let row = bind_all!(sqlx::query_as::<_, CommentRow>(&GUARDED_INSERT), new).fetch_one(&mut *tx).await?;
+        let params = parameters(new);
+        let row = bind_postgres(sqlx::query_as::<_, CommentRow>(&GUARDED_INSERT), &params)
+            .fetch_one(&mut *tx)
+            .await?;
         if new.record_event {
             sqlx::query("INSERT INTO events (kind, comment_id, created_at) VALUES ('comment_created', $1, $2)")
                 .bind(row.id)
@@ -244,7 +290,9 @@ async fn insert_on_postgres(db: &Db, new: &NewComment) -> sqlx::Result<CommentRo
                 .await?;
         }
         row
-    }))
+    };
+    tx.commit().await?;
+    Ok(row)
 }
 
 /// Whether the guarded insert refused the row (it selected NULL for `thread_id`).
@@ -268,7 +316,7 @@ fn write_on_sqlite(
         None => Standing::default(),
     };
     let new = decide(standing)?;
-    let values = sqlite_values(&new);
+    let values = sqlite_values(&parameters(&new));
     let run = |sql: &str| -> rusqlite::Result<usize> {
         let mut statement = conn.prepare_cached(sql)?;
         bind_numbered(&mut statement, &values)?;
@@ -312,35 +360,6 @@ fn write_on_sqlite(
 fn is_sqlite_refusal(err: &rusqlite::Error) -> bool {
     matches!(err, rusqlite::Error::SqliteFailure(failure, Some(message))
         if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_NOTNULL && message.contains("thread_id"))
-}
-
-/// The shared parameters `$1`…`$22` (see the list above the statements).
-fn sqlite_values(new: &NewComment) -> [Value; 22] {
-    let (reader_id, token_hash, expires_at) = new.reader.columns();
-    [
-        Value::Text(new.site.clone()),
-        Value::Text(new.uri.clone()),
-        text(new.title.as_deref()),
-        Value::Integer(new.created_at),
-        int(new.parent_id),
-        int(reader_id),
-        text(token_hash),
-        int(expires_at),
-        int(new.user_id),
-        Value::Text(new.author_name.clone()),
-        text(new.author_email.as_deref()),
-        text(new.author_url.as_deref()),
-        Value::Text(new.author_avatar.clone()),
-        text(new.author_provider.as_deref()),
-        Value::Text(new.body.clone()),
-        Value::Text(new.html.clone()),
-        Value::Text(new.status.to_owned()),
-        text(new.reason.as_deref()),
-        text(new.ip_hash.as_deref()),
-        Value::Integer(new.moderator.into()),
-        text(new.notify.as_deref()),
-        text(new.dedupe_key.as_deref()),
-    ]
 }
 
 /// A `RETURNING {COMMENT_COLUMNS}` row read by rusqlite.
