@@ -6,6 +6,7 @@ use axum::response::{Html, Redirect};
 
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
+use crate::moderation::BanKind;
 use crate::state::AppState;
 use crate::store::moderation::NewAuditEntry;
 use crate::store::site_rules::{BanRow, NewBan};
@@ -65,16 +66,19 @@ pub async fn add(State(state): State<AppState>, form: AdminForm) -> Result<Redir
             "You do not moderate that site.".into(),
         ));
     }
-    let kind = form.get("kind").unwrap_or_default();
+    let kind = BanKind::parse(form.get("kind").unwrap_or_default());
     let value = form
         .text("value")
         .ok_or_else(|| AdminError::BadRequest("Say what to ban.".into()))?;
-    let value = match kind {
-        "email" if value.contains('@') => value.to_lowercase(),
-        "network" => value
-            .parse::<ipnet::IpNet>()
-            .map_err(|_| AdminError::BadRequest("A network looks like 203.0.113.0/24.".into()))?
-            .to_string(),
+    let (kind, value) = match kind {
+        Some(BanKind::Email) if value.contains('@') => (BanKind::Email, value.to_lowercase()),
+        Some(BanKind::Network) => (
+            BanKind::Network,
+            value
+                .parse::<ipnet::IpNet>()
+                .map_err(|_| AdminError::BadRequest("A network looks like 203.0.113.0/24.".into()))?
+                .to_string(),
+        ),
         _ => {
             return Err(AdminError::BadRequest(
                 "Ban an email address or a network.".into(),
@@ -84,7 +88,7 @@ pub async fn add(State(state): State<AppState>, form: AdminForm) -> Result<Redir
     let now = store::now_ms();
     let new = NewBan {
         site: Some(site),
-        kind,
+        kind: kind.as_str(),
         value: &value,
         note: form.text("note"),
         created_by: &me.actor(),
@@ -98,7 +102,7 @@ pub async fn add(State(state): State<AppState>, form: AdminForm) -> Result<Redir
         action: "ban",
         before: None,
         after: None,
-        detail: Some(format!("{kind} {value}")),
+        detail: Some(format!("{} {value}", kind.as_str())),
     };
     store::moderation::record(&state.db, &event, now).await?;
     Ok(Redirect::to("/admin/bans"))

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::sign_in_support::{World, code_in, continue_link, error_in, location};
 use crate::smtp::Smtp;
-use crate::support::{Engine, TestApp, on_both_engines};
+use crate::support::{Engine, LIMITS, TestApp, on_both_engines, path_of};
 
 on_both_engines!(
     a_return_page_replybox_serves_cannot_carry_a_sign_in_code_away,
@@ -21,18 +21,6 @@ on_both_engines!(
     a_held_comment_does_not_name_the_thread,
     the_small_findings_stay_fixed,
 );
-
-const LIMITS: &str = "[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n";
-
-/// A path on this replybox from a link in a mail (mail links use `public_url`).
-fn path_of(link: &str) -> String {
-    let url = url::Url::parse(link).unwrap();
-    format!(
-        "{}{}",
-        url.path(),
-        url.query().map(|q| format!("?{q}")).unwrap_or_default()
-    )
-}
 
 /// Audit finding 1 (HIGH): `return` on replybox's own origin pointed at
 /// `/auth/mastodon/start?instance=<attacker>`; browsers keep the fragment across redirects, so

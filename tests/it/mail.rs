@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::smtp::Smtp;
-use crate::support::{Engine, TestApp, on_both_engines};
+use crate::support::{Engine, LIMITS, TestApp, on_both_engines, path_of};
 
 on_both_engines!(
     a_moderator_acts_on_a_held_comment_from_the_alert_mail,
@@ -34,18 +34,6 @@ moderation = "none"
 guest_email = "optional"
 min_seconds_to_write = 0
 "#;
-
-const LIMITS: &str = "[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n";
-
-/// A path of a link on this replybox (the mail's links use `public_url`, a different host name).
-fn path_of(url: &str) -> String {
-    let url = url::Url::parse(url).unwrap();
-    format!(
-        "{}{}",
-        url.path(),
-        url.query().map(|q| format!("?{q}")).unwrap_or_default()
-    )
-}
 
 async fn a_moderator_acts_on_a_held_comment_from_the_alert_mail(engine: Engine) {
     let mut smtp = Smtp::reserve();

@@ -41,6 +41,20 @@ origins = ["http://blog.test"]
 guests = false
 "#;
 
+/// Limits no story meets unless it means to.
+pub const LIMITS: &str = "[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n";
+
+/// The path (and query) of a link on this replybox: links in mail use `public_url`, a different
+/// host name than the test's listener.
+pub fn path_of(link: &str) -> String {
+    let url = url::Url::parse(link).unwrap();
+    format!(
+        "{}{}",
+        url.path(),
+        url.query().map(|q| format!("?{q}")).unwrap_or_default()
+    )
+}
+
 /// Which database engine a story runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
