@@ -8,7 +8,7 @@ use tower_sessions::Session;
 use super::error::AdminError;
 use crate::admin::accounts;
 use crate::auth::Credential;
-use crate::fingerprint::constant_time_eq;
+use crate::fingerprint::same_secret;
 use crate::moderation::Role;
 use crate::state::AppState;
 use crate::store::{self, admins::AdminRow};
@@ -152,7 +152,7 @@ impl FromRequest<AppState> for AdminForm {
             .find(|(key, _)| key == CSRF)
             .map(|(_, value)| value.as_str())
             .unwrap_or_default();
-        if !constant_time_eq(sent.as_bytes(), moderator.csrf.as_bytes()) {
+        if !same_secret(sent, &moderator.csrf) {
             return Err(AdminError::Forbidden(
                 "This form has expired. Go back, reload the page and try again.".into(),
             ));

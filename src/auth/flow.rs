@@ -19,13 +19,8 @@
 //! claim's preimage, which never leaves the frame, and a wrong preimage burns the code. A link
 //! crafted by someone else carries *their* claim, and they never see the victim's CODE.
 //!
-//! Two more guards keep that promise. A return page must not be one replybox itself serves
-//! (only its demo pages qualify) nor any `/auth/` or `/mail/` path: such a page could pass the
-//! fragment on (a redirect keeps it), e.g. to `/auth/mastodon/start?instance=<attacker>`, and
-//! the attacker who chose the claim knows its secret. And a full-page sign-in stops first on a
-//! replybox page naming the site, the provider and the return page; its "Continue" link carries
-//! a token kept in this browser's session, so a crafted link is never one click. Any open
-//! redirect on a site's own origin still defeats this flow: blog owners must not have one.
+//! Two more guards keep that promise (see [`full_page`]): a return page may not be one that
+//! could pass the fragment on, and a full-page sign-in stops first on a confirmation page.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
@@ -39,18 +34,17 @@ use tower_sessions::Session;
 use super::credential::{self, Credential, hash_token};
 use super::error::SignInError;
 use super::providers::Attempt;
-use super::{avatars, page};
+use super::{avatars, full_page, page};
 use crate::client_ip::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::extract::{AppJson, AppQuery};
 use crate::fingerprint::hex;
+use crate::fingerprint::same_secret;
 use crate::state::AppState;
 use crate::store::{self, identities::SignedInAccount};
 
 /// The session key of the pending sign-in.
 const PENDING: &str = "replybox.sign_in";
-/// The session key of a full-page sign-in waiting for the reader's go-ahead.
-const CONFIRMING: &str = "replybox.sign_in_confirm";
 /// How long the widget has to exchange its code.
 pub const CODE_LIFETIME_MS: i64 = 60_000;
 /// How long a reader may take at the provider.
@@ -65,16 +59,6 @@ struct Pending {
     return_to: Option<String>,
     claim_hash: Option<String>,
     started_at: i64,
-}
-
-/// A full-page sign-in shown its confirmation page: the token its "Continue" link carries, and
-/// what it was shown for (a token confirms nothing else).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Confirming {
-    token: String,
-    provider: String,
-    return_to: String,
-    claim_hash: String,
 }
 
 /// `GET /auth/{provider}/start` parameters.
@@ -160,7 +144,7 @@ pub async fn start(
 /// is a page of the site (otherwise the failure stays on replybox's page).
 fn full_page_return(state: &AppState, query: &StartQuery) -> Option<String> {
     let site = state.sites.get(&query.site).ok()?;
-    return_url(state, &site, query.return_to.as_deref()?).ok()
+    full_page::return_url(state, &site, query.return_to.as_deref()?).ok()
 }
 
 async fn begin(
@@ -174,57 +158,28 @@ async fn begin(
         .get(&query.site)
         .map_err(|_| SignInError::bad_request("unknown_site", "unknown site"))?;
     let provider = super::offered(state, &site, provider_id)?;
-    let (return_to, claim_hash) = match (&query.return_to, &query.claim) {
-        (None, None) => (None, None),
-        (Some(return_to), Some(claim)) => {
-            let return_to = return_url(state, &site, return_to)?;
-            if claim.len() != 64 || !claim.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(SignInError::bad_request(
-                    "invalid_claim",
-                    "claim is not a SHA-256",
-                ));
-            }
-            (Some(return_to), Some(claim.to_ascii_lowercase()))
-        }
-        _ => {
-            return Err(SignInError::bad_request(
-                "invalid_return",
-                "return and claim go together",
-            ));
-        }
-    };
+    let full_page = full_page::requested(
+        state,
+        &site,
+        query.return_to.as_deref(),
+        query.claim.as_deref(),
+    )?;
     if provider.needs_instance() && query.instance.as_deref().is_none_or(str::is_empty) {
         return Err(SignInError::bad_request("invalid_instance", "no instance"));
     }
-    if let (Some(return_to), Some(claim_hash)) = (&return_to, &claim_hash) {
-        let shown = Confirming {
-            token: String::new(),
-            provider: provider_id.to_string(),
-            return_to: return_to.clone(),
-            claim_hash: claim_hash.clone(),
-        };
-        if !confirmed(session, &shown, query.confirm.take()).await? {
-            let token = Credential::generate().token;
-            session
-                .insert(
-                    CONFIRMING,
-                    Confirming {
-                        token: token.clone(),
-                        ..shown
-                    },
-                )
-                .await
-                .map_err(SignInError::internal)?;
-            let continue_url = format!(
-                "{}/auth/{provider_id}/start?{}",
-                state.public_base(),
-                query.confirmed_by(&token)
-            );
+    if let Some(full_page) = &full_page {
+        let presented = query.confirm.take();
+        if let Some(token) = full_page::go_ahead(session, provider_id, full_page, presented).await?
+        {
             return Ok(Next::Confirm {
                 site_name: site.config.name.clone(),
                 provider_name: provider.name.clone(),
-                return_to: return_to.clone(),
-                continue_url,
+                return_to: full_page.return_to.clone(),
+                continue_url: format!(
+                    "{}/auth/{provider_id}/start?{}",
+                    state.public_base(),
+                    query.confirmed_by(&token)
+                ),
             });
         }
     }
@@ -242,8 +197,8 @@ async fn begin(
         provider: provider_id.to_string(),
         site: site.id().to_string(),
         attempt,
-        return_to,
-        claim_hash,
+        return_to: full_page.as_ref().map(|f| f.return_to.clone()),
+        claim_hash: full_page.map(|f| f.claim_hash),
         started_at: store::now_ms(),
     };
     session
@@ -251,28 +206,6 @@ async fn begin(
         .await
         .map_err(SignInError::internal)?;
     Ok(Next::Provider(url))
-}
-
-/// Whether this browser's reader pressed "Continue" on the confirmation page shown for exactly
-/// this sign-in. The token works once.
-async fn confirmed(
-    session: &Session,
-    shown: &Confirming,
-    presented: Option<String>,
-) -> Result<bool, SignInError> {
-    let Some(presented) = presented else {
-        return Ok(false);
-    };
-    let kept: Option<Confirming> = session
-        .remove(CONFIRMING)
-        .await
-        .map_err(SignInError::internal)?;
-    Ok(kept.is_some_and(|kept| {
-        same_secret(&kept.token, &presented)
-            && kept.provider == shown.provider
-            && kept.return_to == shown.return_to
-            && kept.claim_hash == shown.claim_hash
-    }))
 }
 
 /// `GET /auth/{provider}/callback` parameters.
@@ -468,50 +401,4 @@ fn redirect_url(state: &AppState, provider_id: &str) -> Result<RedirectUrl, Sign
         state.public_base()
     ))
     .map_err(SignInError::internal)
-}
-
-/// A return page must be an http(s) URL on one of the site's origins, and not a page replybox
-/// itself serves (bar its demo pages) nor any `/auth/` or `/mail/` path (see the module doc).
-fn return_url(
-    state: &AppState,
-    site: &crate::sites::Site,
-    raw: &str,
-) -> Result<String, SignInError> {
-    let refused = || SignInError::bad_request("invalid_return", format!("return {raw:?}"));
-    let mut url = url::Url::parse(raw).map_err(|_| refused())?;
-    if !matches!(url.scheme(), "http" | "https")
-        || !url.username().is_empty()
-        || url.password().is_some()
-        || !site.origins.contains(&url.origin().ascii_serialization())
-        || served_by_replybox(state.public_base(), &url)
-    {
-        return Err(refused());
-    }
-    url.set_fragment(None);
-    Ok(url.to_string())
-}
-
-/// Whether `url` is one of replybox's own routes (under `public_url`), other than a demo page,
-/// or an `/auth/` or `/mail/` path anywhere on the origin.
-fn served_by_replybox(public_base: &str, url: &url::Url) -> bool {
-    let path = url.path();
-    if path.starts_with("/auth/") || path.starts_with("/mail/") {
-        return true;
-    }
-    let Ok(base) = url::Url::parse(public_base) else {
-        return true;
-    };
-    if base.origin() != url.origin() {
-        return false;
-    }
-    let prefix = base.path().trim_end_matches('/');
-    match path.strip_prefix(prefix) {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => !rest.starts_with("/demo/"),
-        _ => false,
-    }
-}
-
-/// Compares two secrets in time that does not depend on where they differ.
-fn same_secret(a: &str, b: &str) -> bool {
-    crate::fingerprint::constant_time_eq(a.as_bytes(), b.as_bytes())
 }

@@ -22,6 +22,7 @@ pub mod avatars;
 pub mod credential;
 pub mod error;
 pub mod flow;
+mod full_page;
 pub mod icons;
 pub mod mastodon;
 pub mod outbound;

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::worker::{ALERT_ACTIONS, link_signature, page_url};
 use crate::auth::credential::hash_token;
-use crate::fingerprint::constant_time_eq;
+use crate::fingerprint::same_secret;
 use crate::html::{Policy, escape};
 use crate::moderation::{Action, BanChoice, actions, bans};
 use crate::state::AppState;
@@ -50,7 +50,7 @@ async fn checked_link(state: &AppState, link: &str) -> Result<(String, ActionLin
         .map_err(|_| invalid())?
         .ok_or_else(invalid)?;
     let expected = link_signature(state, id, row.comment_id, &row.action);
-    if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
+    if !same_secret(&expected, signature) {
         return Err(invalid());
     }
     if row.used_at.is_some() {
