@@ -11,10 +11,12 @@ pub mod client_ip; // the client's address, trusting only configured proxies
 pub mod comments; // a new comment's story: input, judging, storing, and what follows
 pub mod config; // typed configuration: defaults < config.toml < REPLYBOX_* env
 pub mod error; // one error type with stable codes
+pub mod export; // moving out: a site's comments as JSON or WordPress WXR
 pub mod extract; // JSON and query extractors that answer in our error format
 pub mod fingerprint; // keyed digests of emails and addresses
 pub mod html; // HTML escaping and the security headers of every page
 pub mod http; // every route, the middleware, serving and shutdown
+pub mod import; // moving in: comments from WordPress, Disqus, Isso, Remark42 and Comentario
 pub mod mail_wake; // the bell the mail worker waits on
 pub mod moderation; // the rules that decide a new comment's status
 pub mod names; // what a displayed name may be, and which names are taken

@@ -38,6 +38,40 @@ enum Command {
     /// Manage accounts for the admin pages.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Import comments from another system's export into a site (one transaction; re-running
+    /// the same file changes nothing).
+    Import {
+        /// The site (an id from the configuration).
+        #[arg(long)]
+        site: String,
+        /// wxr, disqus, isso, remark42 or comentario (guessed from the file when left out).
+        #[arg(long)]
+        format: Option<String>,
+        /// Print what would be imported; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Rewrite page links starting with OLD to start with NEW (repeatable), e.g.
+        /// `--map-url https://old.example.com/=/`.
+        #[arg(long = "map-url", value_name = "OLD=NEW")]
+        map_url: Vec<String>,
+        /// Keep pingbacks and trackbacks (skipped by default).
+        #[arg(long)]
+        pingbacks: bool,
+        /// The export file.
+        file: PathBuf,
+    },
+    /// Export a site's comments as JSON (every field replybox holds) or WordPress WXR 1.2.
+    Export {
+        /// The site.
+        #[arg(long)]
+        site: String,
+        /// json or wxr.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Where to write (standard output when left out).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +110,25 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::WidgetSize => widget_size(),
+        Command::Import {
+            site,
+            format,
+            dry_run,
+            map_url,
+            pingbacks,
+            file,
+        } => {
+            let options = replybox::import::Options {
+                dry_run,
+                map_url: map_url
+                    .iter()
+                    .map(|m| replybox::import::Options::map(m))
+                    .collect::<anyhow::Result<_>>()?,
+                pingbacks,
+            };
+            import(&config, &site, format.as_deref(), &options, &file).await
+        }
+        Command::Export { site, format, out } => export(&config, &site, &format, out).await,
         Command::Admin(AdminCommand::Add {
             name,
             password_stdin: _,
@@ -115,6 +168,97 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "replybox listening on http://{listen}"
     );
     http::serve(state, listener, http::shutdown_signal()).await
+}
+
+/// `replybox import`: a progress bar on a terminal (by bytes read), the summary at the end.
+async fn import(
+    config: &Config,
+    site_id: &str,
+    format: Option<&str>,
+    options: &replybox::import::Options,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    use replybox::import::{self, Format};
+    use std::io::Read;
+    let sites = replybox::sites::Sites::from_config(config);
+    let site = sites
+        .get(site_id)
+        .map_err(|_| anyhow::anyhow!("no site {site_id:?} in the configuration"))?;
+    let mut opened =
+        std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let length = opened.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut head = vec![0; 4096];
+    let read = opened.read(&mut head)?;
+    head.truncate(read);
+    let format = match format {
+        Some(word) => Format::parse(word).with_context(|| {
+            format!("--format {word:?}: use wxr, disqus, isso, remark42 or comentario")
+        })?,
+        None => Format::sniff(&head).context(
+            "cannot tell the file's format: give --format wxr|disqus|isso|remark42|comentario",
+        )?,
+    };
+    let progress = indicatif::ProgressBar::new(length);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {bytes}/{total_bytes} [{bar:30}] {pos:>3}% {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let reader = std::io::Cursor::new(head).chain(progress.wrap_read(opened));
+    let db = Db::connect(&config.database).await?;
+    db.migrate().await?;
+    let mut comments = 0u64;
+    let counter = progress.clone();
+    let summary = import::run(
+        &db,
+        &site,
+        format,
+        options,
+        Box::new(std::io::BufReader::with_capacity(256 * 1024, reader)),
+        move || {
+            comments += 1;
+            if comments % 1000 == 0 {
+                counter.set_message(format!("{comments} comments"));
+            }
+        },
+    )
+    .await;
+    progress.finish_and_clear();
+    let summary = summary?;
+    print!("{}", summary.report(options.dry_run));
+    Ok(())
+}
+
+/// `replybox export`
+async fn export(
+    config: &Config,
+    site_id: &str,
+    format: &str,
+    out: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use replybox::export::{self, Format};
+    use std::io::Write;
+    let format = Format::parse(format).context("--format is json or wxr")?;
+    let sites = replybox::sites::Sites::from_config(config);
+    let site = sites
+        .get(site_id)
+        .map_err(|_| anyhow::anyhow!("no site {site_id:?} in the configuration"))?;
+    let db = Db::connect(&config.database).await?;
+    db.migrate().await?;
+    let mut writer: Box<dyn Write> = match &out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let count = export::write(&db, &site, format, &mut writer).await?;
+    writer.flush()?;
+    if out.is_some() {
+        eprintln!("exported {count} comments");
+    }
+    Ok(())
 }
 
 /// The widget's loader, script and style together must stay within this many bytes gzipped.
