@@ -67,7 +67,7 @@ fn widget_api(state: &AppState) -> Router<AppState> {
 
 /// The admin pages, behind the first-party session and the admin page policy.
 fn admin_pages(state: &AppState) -> Router<AppState> {
-    use admin::{actions, audit, bans, comment, login, queue, sites};
+    use admin::{actions, audit, bans, comment, export, login, queue, sites};
     Router::new()
         .route("/admin", get(queue::show))
         .route("/admin/login", get(login::page).post(login::submit))
@@ -82,6 +82,7 @@ fn admin_pages(state: &AppState) -> Router<AppState> {
         .route("/admin/sites/{site}", get(sites::show))
         .route("/admin/sites/{site}/words", post(sites::words))
         .route("/admin/sites/{site}/lock", post(sites::lock))
+        .route("/admin/sites/{site}/export", get(export::download))
         .route("/admin/trusted/{id}/remove", post(sites::distrust))
         .route("/admin/audit", get(audit::show))
         .layer(state.sessions.layer(state.is_https()))

@@ -247,11 +247,11 @@ async fn export(
         .map_err(|_| anyhow::anyhow!("no site {site_id:?} in the configuration"))?;
     let db = Db::connect(&config.database).await?;
     db.migrate().await?;
-    let mut writer: Box<dyn Write> = match &out {
+    let mut writer: Box<dyn Write + Send> = match &out {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
         )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
     let count = export::write(&db, &site, format, &mut writer).await?;
     writer.flush()?;

@@ -69,6 +69,27 @@ pub fn clean_html(html: &str) -> String {
     POLICY.clean(html).to_string()
 }
 
+/// An imported body that is HTML the way WordPress and Disqus keep it: text with inline tags
+/// whose blank lines are paragraphs and single newlines line breaks (WordPress adds the `<p>`s
+/// only when it shows a comment). Bodies that already carry paragraphs are cleaned as they are.
+/// Unlike markdown, this leaves `*`, `_` and `\` in the text alone. Then the one policy.
+pub fn imported_html(text: &str) -> String {
+    let has_blocks = ["<p", "<P", "<div", "<DIV", "<br", "<BR"]
+        .iter()
+        .any(|tag| text.contains(tag));
+    if has_blocks {
+        return clean_html(text);
+    }
+    let normalised = text.replace("\r\n", "\n");
+    let paragraphs: Vec<String> = normalised
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("<p>{}</p>", p.lines().collect::<Vec<_>>().join("<br>\n")))
+        .collect();
+    clean_html(&paragraphs.join("\n"))
+}
+
 /// Demotes headings, turns images into links and soft breaks into line breaks.
 fn reshape(event: Event<'_>) -> Event<'_> {
     match event {

@@ -8,6 +8,7 @@ pub mod bans;
 mod card;
 pub mod comment;
 pub mod error;
+pub mod export;
 pub mod guard;
 pub mod login;
 pub mod queue;

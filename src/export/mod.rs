@@ -149,7 +149,7 @@ pub async fn write(
     db: &Db,
     site: &Site,
     format: Format,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
 ) -> anyhow::Result<usize> {
     match format {
         Format::Json => json(db, site, out).await,
@@ -159,7 +159,7 @@ pub async fn write(
 
 /// `{"replybox_export": 1, "site", "exported", "threads": [{"uri", "title", "locked",
 /// "created", "comments": [...]}]}`, written a comment at a time.
-async fn json(db: &Db, site: &Site, out: &mut dyn Write) -> anyhow::Result<usize> {
+async fn json(db: &Db, site: &Site, out: &mut (dyn Write + Send)) -> anyhow::Result<usize> {
     write!(
         out,
         "{{\"replybox_export\":{JSON_VERSION},\"site\":{},\"exported\":{},\"threads\":[",

@@ -11,7 +11,7 @@ use crate::store::Db;
 use crate::store::export::{ExportRow, each_comment};
 
 /// Writes `site`'s comments as WXR 1.2; the number of comments.
-pub async fn write(db: &Db, site: &Site, out: &mut dyn Write) -> anyhow::Result<usize> {
+pub async fn write(db: &Db, site: &Site, out: &mut (dyn Write + Send)) -> anyhow::Result<usize> {
     let mut origins: Vec<&String> = site.origins.iter().collect();
     origins.sort();
     let origin = origins.first().map(|o| o.as_str()).unwrap_or_default();
@@ -50,7 +50,12 @@ pub async fn write(db: &Db, site: &Site, out: &mut dyn Write) -> anyhow::Result<
     Ok(count)
 }
 
-fn item(out: &mut dyn Write, origin: &str, post_id: i64, row: &ExportRow) -> anyhow::Result<()> {
+fn item(
+    out: &mut (dyn Write + Send),
+    origin: &str,
+    post_id: i64,
+    row: &ExportRow,
+) -> anyhow::Result<()> {
     let link = if row.uri.starts_with('/') {
         format!("{origin}{}", row.uri)
     } else {
@@ -72,7 +77,7 @@ fn item(out: &mut dyn Write, origin: &str, post_id: i64, row: &ExportRow) -> any
     Ok(())
 }
 
-fn comment(out: &mut dyn Write, row: &ExportRow) -> anyhow::Result<()> {
+fn comment(out: &mut (dyn Write + Send), row: &ExportRow) -> anyhow::Result<()> {
     let (approved, content) = match row.status.as_str() {
         "approved" => ("1", row.html.as_str()),
         "spam" => ("spam", row.html.as_str()),

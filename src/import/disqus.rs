@@ -12,7 +12,7 @@ use quick_xml::events::{BytesStart, Event};
 use sha2::{Digest, Sha256};
 
 use super::wxr::decode_entities;
-use super::{Entry, Found, Page, Sink, Skip, parse_date};
+use super::{Entry, Found, Markup, Page, Sink, Skip, parse_date};
 use crate::moderation::Status;
 
 /// What is being read.
@@ -181,6 +181,7 @@ fn post(record: Record, unnamed: &mut usize) -> Option<Found> {
         created_at,
         body: record.message,
         status,
+        markup: Markup::Html,
         pingback: false,
     })))
 }

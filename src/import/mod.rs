@@ -13,12 +13,12 @@
 //!   comment of its page and is reported as an orphan.
 //! - **Status maps faithfully:** approved → approved, pending → pending, spam → spam, trash →
 //!   rejected; a deleted Disqus post becomes a tombstone that keeps its replies.
-//! - **Bodies are attacker input:** they are rendered through the one HTML policy
-//!   (`render::comment_html`: the markdown line-break rules, raw HTML cleaned by ammonia). Emails
-//!   are stored, never published, as everywhere.
+//! - **Bodies are attacker input:** they go through the one HTML policy in `render.rs` —
+//!   WordPress's and Disqus's HTML as `imported_html`, markdown as `comment_html`. Emails are
+//!   stored, never published, as everywhere.
 //! - **Addresses:** an absolute page link becomes a thread key on the site: `--map-url
-//!   OLD=NEW` rewrites a prefix first (`https://old.example.com/=/`), then a link on one of the
-//!   site's origins, or any other absolute link, keeps its path (and query).
+//!   OLD=NEW` rewrites a prefix first (`https://old.example.com/blog/=/`), then an absolute link
+//!   keeps its path (and query), which is what the widget keys a page by.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -151,12 +151,36 @@ pub struct Entry {
     pub author_url: Option<String>,
     /// When it was written (epoch ms).
     pub created_at: i64,
-    /// The body as exported (HTML or text).
+    /// The body as exported.
     pub body: String,
+    /// What kind of text `body` is.
+    pub markup: Markup,
     /// Its status there.
     pub status: Status,
     /// A pingback or trackback rather than a comment.
     pub pingback: bool,
+}
+
+/// What an exported body is, and so how it becomes the published HTML.
+#[derive(Debug, Clone)]
+pub enum Markup {
+    /// Markdown, as replybox's own comments (Isso, Comentario keep it too).
+    Markdown,
+    /// HTML as WordPress and Disqus keep it (`render::imported_html`).
+    Html,
+    /// HTML that was published by replybox already (its own export): cleaned again, as is.
+    Published(String),
+}
+
+impl Markup {
+    /// The published HTML for `body`, through the one policy.
+    pub fn html(&self, body: &str) -> String {
+        match self {
+            Self::Markdown => render::comment_html(body),
+            Self::Html => render::imported_html(body),
+            Self::Published(html) => render::clean_html(html),
+        }
+    }
 }
 
 /// Why something in the file was not imported.
@@ -273,8 +297,9 @@ pub struct Import<'a> {
     threads: HashMap<String, i64>,
     /// Source id → comment id, for this file's comments.
     ids: HashMap<String, i64>,
-    /// (comment id, parent's key) for replies whose parent had not been written yet.
-    later: Vec<(i64, String, String)>,
+    /// Replies whose parent had not been written yet: (comment id, parent's key, parent's
+    /// source, whether this run counted it as a new reply).
+    later: Vec<(i64, String, String, bool)>,
     summary: Summary,
     next_dry_id: i64,
     on_comment: Box<dyn FnMut() + 'a>,
@@ -365,7 +390,7 @@ impl<'a> Import<'a> {
             author_url: entry.author_url.as_deref(),
             author_avatar: &avatar_for(&entry),
             body: &entry.body,
-            html: &render::comment_html(&entry.body),
+            html: &entry.markup.html(&entry.body),
             status: entry.status.as_str(),
             created_at: entry.created_at,
         };
@@ -376,6 +401,7 @@ impl<'a> Import<'a> {
             }
             Some(writer) => writer.comment(&row).await?,
         };
+        let new = id.is_some();
         let id = match id {
             Some(id) => {
                 self.summary.comments += 1;
@@ -396,7 +422,7 @@ impl<'a> Import<'a> {
         self.ids.insert(source, id);
         if let (Some(parent), None, Some(parent_source)) = (&entry.parent, parent_id, parent_source)
         {
-            self.later.push((id, parent.clone(), parent_source));
+            self.later.push((id, parent.clone(), parent_source, new));
         }
         Ok(())
     }
@@ -430,7 +456,7 @@ impl<'a> Import<'a> {
     /// Attaches the replies whose parents came later (or in an earlier run), reports the
     /// orphans, and commits.
     pub async fn finish(mut self) -> anyhow::Result<Summary> {
-        for (id, parent_key, parent_source) in std::mem::take(&mut self.later) {
+        for (id, parent_key, parent_source, new) in std::mem::take(&mut self.later) {
             let parent = match self.ids.get(&parent_source) {
                 Some(parent) => Some(*parent),
                 None => match &mut self.writer {
@@ -442,7 +468,9 @@ impl<'a> Import<'a> {
                 (Some(parent), Some(writer)) => writer.set_parent(id, parent).await?,
                 (Some(_), None) => {}
                 (None, _) => {
-                    self.summary.replies -= 1;
+                    if new {
+                        self.summary.replies -= 1;
+                    }
                     self.summary
                         .orphans
                         .push(format!("reply to missing {parent_key}"));
@@ -486,17 +514,13 @@ pub fn thread_key(site: &Site, maps: &[(String, String)], link: &str) -> Option<
                 .map(|rest| format!("{new}{rest}"))
         })
         .unwrap_or_else(|| link.to_string());
+    // The widget keys a thread by the page's path, so that is what an absolute link becomes,
+    // on the site's origins or not (an old domain's links are the blog's pages too).
     let key = match url::Url::parse(&mapped) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") => {
-            if site.origins.contains(&url.origin().ascii_serialization()) {
-                mapped.clone()
-            } else {
-                match url.query() {
-                    Some(query) => format!("{}?{query}", url.path()),
-                    None => url.path().to_string(),
-                }
-            }
-        }
+        Ok(url) if matches!(url.scheme(), "http" | "https") => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        },
         _ => mapped.clone(),
     };
     let key = if key.is_empty() { "/".to_string() } else { key };

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::wxr::website;
-use super::{Entry, Found, Page, Sink, Skip, parse_date};
+use super::{Entry, Found, Markup, Page, Sink, Skip, parse_date};
 use crate::moderation::Status;
 
 fn text(value: &Value, key: &str) -> String {
@@ -67,6 +67,7 @@ pub fn isso(mut input: impl BufRead, sink: Sink<'_>) -> anyhow::Result<()> {
                 author_url: nonempty(text(comment, "website")).and_then(website),
                 created_at,
                 body: text(comment, "text"),
+                markup: Markup::Markdown,
                 status: match comment.get("mode").and_then(Value::as_i64) {
                     Some(2) => Status::Pending,
                     Some(4) => Status::Deleted,
@@ -125,6 +126,7 @@ pub fn remark42(input: impl BufRead, sink: Sink<'_>) -> anyhow::Result<()> {
             author_url: None,
             created_at,
             body: text(&value, "text"),
+            markup: Markup::Html,
             status: if deleted {
                 Status::Deleted
             } else {
@@ -195,6 +197,11 @@ pub fn comentario(mut input: impl BufRead, sink: Sink<'_>) -> anyhow::Result<()>
             author_email: nonempty(field("email")),
             author_url: nonempty(field("websiteUrl")).and_then(website),
             created_at,
+            markup: if markdown.is_empty() {
+                Markup::Html
+            } else {
+                Markup::Markdown
+            },
             body: if markdown.is_empty() {
                 text(comment, "html")
             } else {
@@ -257,6 +264,7 @@ pub fn replybox(input: impl BufRead, sink: Sink<'_>) -> anyhow::Result<()> {
                 author_url: comment.author.url.and_then(website),
                 created_at,
                 body: comment.body,
+                markup: Markup::Published(comment.html),
                 status: Status::parse(&comment.status).unwrap_or(Status::Pending),
                 pingback: false,
             })))?;

@@ -12,7 +12,7 @@ use quick_xml::Reader;
 use quick_xml::errors::IllFormedError;
 use quick_xml::events::Event;
 
-use super::{Entry, Found, Page, Sink, Skip, parse_date};
+use super::{Entry, Found, Markup, Page, Sink, Skip, parse_date};
 use crate::moderation::Status;
 
 /// The fields of the element being read, by local name.
@@ -161,6 +161,7 @@ fn entry(post: &str, fields: &Fields) -> Found {
             "trash" | "post-trashed" => Status::Rejected,
             _ => Status::Pending,
         },
+        markup: Markup::Html,
         pingback: matches!(kind, "pingback" | "trackback"),
         key,
     }))

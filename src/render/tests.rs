@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::comment_html;
+use super::{comment_html, imported_html};
 
 /// (markdown a commenter sends, HTML readers receive). Every row was read and judged inert.
 const TABLE: &[(&str, &str)] = &[
@@ -384,4 +384,16 @@ fn the_checker_itself_catches_what_it_is_meant_to_catch() {
             "{bad} slipped through"
         );
     }
+}
+
+#[test]
+fn imported_html_keeps_its_text_and_loses_its_scripts() {
+    assert_eq!(
+        imported_html("First line\nsecond 2*3*4 \\_/\n\n<b>bold</b> <script>x()</script>"),
+        "<p>First line<br>\nsecond 2*3*4 \\_/</p>\n<p><b>bold</b> </p>"
+    );
+    assert_eq!(
+        imported_html("<p>Already <a href=\"javascript:alert(1)\">html</a></p>"),
+        "<p>Already <a rel=\"nofollow ugc noopener noreferrer\">html</a></p>"
+    );
 }

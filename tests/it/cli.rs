@@ -245,3 +245,96 @@ async fn admin_accounts_come_only_from_the_command_line_with_the_password_on_std
         rows[0].3
     );
 }
+
+/// `replybox import` and `replybox export` as an owner runs them: a dry run that writes nothing,
+/// the import with its summary, a second run that changes nothing, and the exports.
+#[test]
+fn an_owner_imports_a_wordpress_export_and_exports_the_site_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[database]\nurl = \"sqlite://{}/replybox.db\"\n[[sites]]\nid = \"blog\"\nname = \"Blog\"\norigins = [\"https://blog.example\"]\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/corpus/wxr/isso__tests_wordpress.xml"
+    );
+    let run = |args: &[&str]| {
+        let output = Command::new(BIN)
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status.success(), stdout, stderr)
+    };
+    let (ok, out, err) = run(&["import", "--site", "blog", "--dry-run", file]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("dry run, nothing written: 2 threads, 8 comments (3 replies)"),
+        "{out}"
+    );
+    let (ok, out, err) = run(&[
+        "import",
+        "--site",
+        "blog",
+        "--map-url",
+        "http://example.tld/=/blog/",
+        file,
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("2 threads, 8 comments (3 replies), 0 already imported"),
+        "{out}"
+    );
+    let (ok, out, _) = run(&[
+        "import",
+        "--site",
+        "blog",
+        "--format",
+        "wxr",
+        "--map-url",
+        "http://example.tld/=/blog/",
+        file,
+    ]);
+    assert!(ok);
+    assert!(
+        out.starts_with("2 threads, 0 comments (0 replies), 8 already imported"),
+        "{out}"
+    );
+    let (ok, _, err) = run(&["import", "--site", "nope", file]);
+    assert!(!ok && err.contains("no site \"nope\""), "{err}");
+    let (ok, _, err) = run(&["import", "--site", "blog", "--format", "livefyre", file]);
+    assert!(!ok && err.contains("--format"), "{err}");
+
+    let wxr = dir.path().join("blog.xml");
+    let (ok, _, err) = run(&[
+        "export",
+        "--site",
+        "blog",
+        "--format",
+        "wxr",
+        "--out",
+        wxr.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(err.contains("exported 8 comments"), "{err}");
+    let text = std::fs::read_to_string(&wxr).unwrap();
+    assert!(
+        text.contains("<link>https://blog.example/blog/2014/test/</link>"),
+        "{text}"
+    );
+    assert_eq!(text.matches("<wp:comment>").count(), 8);
+    let (ok, json, _) = run(&["export", "--site", "blog"]);
+    assert!(ok);
+    let export: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(export["replybox_export"], 1);
+    assert_eq!(export["threads"].as_array().unwrap().len(), 2);
+}
