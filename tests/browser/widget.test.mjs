@@ -1,7 +1,9 @@
 // The widget's stories in a real Chromium, each with third-party cookies blocked and allowed.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MODES, startEnv, story, widget, seed, frameHeight, until, openBrowser } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { MODES, BIN, REPO, startEnv, story, widget, seed, frameHeight, until, openBrowser } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 let env;
@@ -83,6 +85,27 @@ describe('replybox widget in Chromium', () => {
             return document.cookie.includes('rbprobe=1');
           });
           assert.equal(stuck, mode === 'allowed', `cookie_controls_mode did not take effect (${mode})`);
+        }));
+
+      test('a thread imported from WordPress shows in the widget with its nesting', T, () =>
+        story(env, mode, 'imported', async ({ page }) => {
+          // The owner runs `replybox import` beside the running server, as the README says; the
+          // second mode's run finds everything there already (a re-run changes nothing).
+          const key = '/post/imported/2014/test/';
+          const env_ = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REPLYBOX_')));
+          const summary = execFileSync(BIN, ['--config', path.join(env.rb.tmp, 'config.toml'), 'import',
+            '--site', 'open', '--map-url', 'http://example.tld/=/post/imported/',
+            path.join(REPO, 'tests/corpus/wxr/isso__tests_wordpress.xml')], { env: env_, encoding: 'utf8' });
+          assert.match(summary, /^2 threads, (8 comments \(3 replies\), 0|0 comments \(0 replies\), 8) already imported/);
+          await page.goto(postUrl(`imported-${mode}`, { uri: key }));
+          const f = await widget(page);
+          await f.waitForSelector('.rb-c');
+          assert.equal(await f.$$eval('.rb-c', (c) => c.length), 7);
+          // 6 → 7 → {8, 9}: the reply to a reply sits two levels down.
+          const deep = await f.$$eval('.rb-kids .rb-kids .rb-c .rb-body', (b) => b.map((x) => x.textContent.trim()));
+          assert.deepEqual(deep.sort(), ['...', 'Yet another reply.']);
+          assert.match(await f.textContent('#rb-title'), /7 comments/);
+          assert.equal(await f.evaluate(() => document.querySelectorAll('.rb-body script, [onerror], [onload]').length), 0);
         }));
 
       test('the thread key: data-uri, else the canonical link\'s path, else the page path', T, () =>
