@@ -20,7 +20,7 @@
 //!   OLD=NEW` rewrites a prefix first (`https://old.example.com/blog/=/`), then an absolute link
 //!   keeps its path (and query), which is what the widget keys a page by.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::BufRead;
 
 use anyhow::Context;
@@ -29,7 +29,7 @@ use crate::moderation::Status;
 use crate::render;
 use crate::sites::Site;
 use crate::store::Db;
-use crate::store::import::{ImportWriter, ImportedComment};
+use crate::store::import::{BATCH, ImportWriter, ImportedComment};
 
 pub mod disqus;
 pub mod native;
@@ -287,7 +287,7 @@ fn sample(items: &[String]) -> String {
     shown.join(", ")
 }
 
-/// One import in progress: pages seen, comments written, parents to attach.
+/// One import in progress: pages seen, comments batched for the database.
 pub struct Import<'a> {
     site: &'a Site,
     format: Format,
@@ -295,13 +295,13 @@ pub struct Import<'a> {
     writer: Option<ImportWriter>,
     pages: HashMap<String, Page>,
     threads: HashMap<String, i64>,
-    /// Source id → comment id, for this file's comments.
-    ids: HashMap<String, i64>,
-    /// Replies whose parent had not been written yet: (comment id, parent's key, parent's
-    /// source, whether this run counted it as a new reply).
-    later: Vec<(i64, String, String, bool)>,
+    /// Sources of this file's comments (a second one with the same id is a duplicate).
+    seen: HashSet<String>,
+    /// Comments waiting to be written, at most `store::import::BATCH`.
+    batch: Vec<ImportedComment>,
+    /// A dry run's replies and their parents' sources, to find orphans at the end.
+    dry_replies: Vec<(String, String)>,
     summary: Summary,
-    next_dry_id: i64,
     on_comment: Box<dyn FnMut() + 'a>,
 }
 
@@ -326,10 +326,10 @@ impl<'a> Import<'a> {
             writer,
             pages: HashMap::new(),
             threads: HashMap::new(),
-            ids: HashMap::new(),
-            later: Vec::new(),
+            seen: HashSet::new(),
+            batch: Vec::with_capacity(BATCH),
+            dry_replies: Vec::new(),
             summary: Summary::default(),
-            next_dry_id: 0,
             on_comment: Box::new(on_comment),
         })
     }
@@ -356,11 +356,6 @@ impl<'a> Import<'a> {
 
     async fn comment(&mut self, entry: Entry) -> anyhow::Result<()> {
         (self.on_comment)();
-        let source = self.source(&entry.key);
-        if self.ids.contains_key(&source) {
-            self.skip(Skip::DuplicateId, entry.key);
-            return Ok(());
-        }
         if entry.pingback && !self.options.pingbacks {
             self.skip(Skip::Pingback, entry.key);
             return Ok(());
@@ -376,53 +371,36 @@ impl<'a> Import<'a> {
             );
             return Ok(());
         };
-        let thread = self.thread(&page, &uri, entry.created_at).await?;
+        let source = self.source(&entry.key);
+        if !self.seen.insert(source.clone()) {
+            self.skip(Skip::DuplicateId, entry.key);
+            return Ok(());
+        }
+        let thread_id = self.thread(&page, &uri, entry.created_at).await?;
         let parent_source = entry.parent.as_deref().map(|p| self.source(p));
-        let parent_id = parent_source
-            .as_ref()
-            .and_then(|p| self.ids.get(p).copied());
-        let row = ImportedComment {
-            thread_id: thread,
-            parent_id,
-            source: &source,
-            author_name: &one_line_or(&entry.author_name, "Anonymous"),
-            author_email: entry.author_email.as_deref(),
-            author_url: entry.author_url.as_deref(),
-            author_avatar: &avatar_for(&entry),
-            body: &entry.body,
-            html: &entry.markup.html(&entry.body),
+        let Some(writer) = self.writer.as_mut() else {
+            self.summary.comments += 1;
+            if let Some(parent) = parent_source {
+                self.summary.replies += 1;
+                self.dry_replies.push((entry.key, parent));
+            }
+            return Ok(());
+        };
+        self.batch.push(ImportedComment {
+            thread_id,
+            html: entry.markup.html(&entry.body),
+            author_avatar: avatar_for(&entry),
+            author_name: one_line_or(&entry.author_name, "Anonymous"),
+            author_email: entry.author_email,
+            author_url: entry.author_url,
+            body: entry.body,
             status: entry.status.as_str(),
             created_at: entry.created_at,
-        };
-        let id = match &mut self.writer {
-            None => {
-                self.next_dry_id += 1;
-                Some(self.next_dry_id)
-            }
-            Some(writer) => writer.comment(&row).await?,
-        };
-        let new = id.is_some();
-        let id = match id {
-            Some(id) => {
-                self.summary.comments += 1;
-                if entry.parent.is_some() {
-                    self.summary.replies += 1;
-                }
-                id
-            }
-            None => {
-                self.summary.already_there += 1;
-                let writer = self.writer.as_mut().expect("only a real import finds rows");
-                writer
-                    .existing(&source)
-                    .await?
-                    .context("an imported comment vanished during the import")?
-            }
-        };
-        self.ids.insert(source, id);
-        if let (Some(parent), None, Some(parent_source)) = (&entry.parent, parent_id, parent_source)
-        {
-            self.later.push((id, parent.clone(), parent_source, new));
+            source,
+            parent_source,
+        });
+        if self.batch.len() >= BATCH {
+            flush(writer, &mut self.batch, &mut self.summary).await?;
         }
         Ok(())
     }
@@ -453,36 +431,56 @@ impl<'a> Import<'a> {
         Ok(id)
     }
 
-    /// Attaches the replies whose parents came later (or in an earlier run), reports the
-    /// orphans, and commits.
+    /// Writes the last batch, attaches every reply to its parent, reports the orphans, and
+    /// commits.
     pub async fn finish(mut self) -> anyhow::Result<Summary> {
-        for (id, parent_key, parent_source, new) in std::mem::take(&mut self.later) {
-            let parent = match self.ids.get(&parent_source) {
-                Some(parent) => Some(*parent),
-                None => match &mut self.writer {
-                    Some(writer) => writer.existing(&parent_source).await?,
-                    None => None,
-                },
-            };
-            match (parent, &mut self.writer) {
-                (Some(parent), Some(writer)) => writer.set_parent(id, parent).await?,
-                (Some(_), None) => {}
-                (None, _) => {
-                    if new {
-                        self.summary.replies -= 1;
-                    }
+        self.summary.threads = self.threads.len();
+        let Some(mut writer) = self.writer.take() else {
+            for (key, parent) in std::mem::take(&mut self.dry_replies) {
+                if !self.seen.contains(&parent) {
+                    self.summary.replies -= 1;
                     self.summary
                         .orphans
-                        .push(format!("reply to missing {parent_key}"));
+                        .push(format!("{key} (reply to missing {parent})"));
                 }
             }
+            return Ok(self.summary);
+        };
+        flush(&mut writer, &mut self.batch, &mut self.summary).await?;
+        let attaching = std::time::Instant::now();
+        let (replies, orphans) = writer.attach_parents().await?;
+        tracing::info!(replies, elapsed_ms = attaching.elapsed().as_millis() as u64, "replies attached to their parents");
+        self.summary.replies = replies - orphans.len();
+        for (source, parent) in orphans {
+            self.summary.orphans.push(format!(
+                "{} (reply to missing {})",
+                short(&source),
+                short(&parent)
+            ));
         }
-        self.summary.threads = self.threads.len();
-        if let Some(writer) = self.writer {
-            writer.commit().await?;
-        }
+        let committing = std::time::Instant::now();
+        writer.commit().await?;
+        tracing::info!(elapsed_ms = committing.elapsed().as_millis() as u64, "import committed");
         Ok(self.summary)
     }
+}
+
+/// Writes a batch and counts what was new and what was there already.
+async fn flush(
+    writer: &mut ImportWriter,
+    batch: &mut Vec<ImportedComment>,
+    summary: &mut Summary,
+) -> anyhow::Result<()> {
+    let new = writer.comments(batch).await? as usize;
+    summary.comments += new;
+    summary.already_there += batch.len() - new;
+    batch.clear();
+    Ok(())
+}
+
+/// A source without its `site:format:` prefix, as the summary names it.
+fn short(source: &str) -> &str {
+    source.splitn(3, ':').nth(2).unwrap_or(source)
 }
 
 /// A name on one line, or `fallback` when there is none.

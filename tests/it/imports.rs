@@ -68,7 +68,14 @@ fn skipped(summary: &Summary) -> Vec<(Skip, usize)> {
 
 /// (file, threads, comments, replies, orphans, skipped by reason), as the files' oddities
 /// (tests/corpus/SOURCES.md) say they must come out.
-type Expected = (&'static str, usize, usize, usize, usize, &'static [(Skip, usize)]);
+type Expected = (
+    &'static str,
+    usize,
+    usize,
+    usize,
+    usize,
+    &'static [(Skip, usize)],
+);
 
 const EXPECTED: &[Expected] = &[
     ("wxr/isso__tests_wordpress.xml", 2, 8, 3, 0, &[]),
