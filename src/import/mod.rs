@@ -449,7 +449,11 @@ impl<'a> Import<'a> {
         flush(&mut writer, &mut self.batch, &mut self.summary).await?;
         let attaching = std::time::Instant::now();
         let (replies, orphans) = writer.attach_parents().await?;
-        tracing::info!(replies, elapsed_ms = attaching.elapsed().as_millis() as u64, "replies attached to their parents");
+        tracing::debug!(
+            replies,
+            elapsed_ms = attaching.elapsed().as_millis() as u64,
+            "replies attached to their parents"
+        );
         self.summary.replies = replies - orphans.len();
         for (source, parent) in orphans {
             self.summary.orphans.push(format!(
@@ -460,7 +464,10 @@ impl<'a> Import<'a> {
         }
         let committing = std::time::Instant::now();
         writer.commit().await?;
-        tracing::info!(elapsed_ms = committing.elapsed().as_millis() as u64, "import committed");
+        tracing::debug!(
+            elapsed_ms = committing.elapsed().as_millis() as u64,
+            "import committed"
+        );
         Ok(self.summary)
     }
 }
