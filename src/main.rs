@@ -201,7 +201,7 @@ async fn import(
     let progress = indicatif::ProgressBar::new(length);
     progress.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} {bytes}/{total_bytes} [{bar:30}] {pos:>3}% {msg}",
+            "{spinner} {bytes}/{total_bytes} [{bar:30}] {percent:>3}% {msg}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
