@@ -238,7 +238,13 @@ pub async fn embed_file(Path(file): Path<String>, headers: HeaderMap) -> Respons
 pub async fn demo(file: Option<Path<String>>, headers: HeaderMap) -> Response {
     let name = file.as_ref().map(|Path(name)| name.as_str()).unwrap_or("");
     match ASSETS.demo.get(name) {
-        Some(asset) => asset.respond(&headers),
+        Some(asset) => {
+            let mut response = asset.respond(&headers);
+            if name.is_empty() || name.ends_with(".html") {
+                Policy::DemoPage.apply(response.headers_mut());
+            }
+            response
+        }
         None => not_found(),
     }
 }

@@ -36,6 +36,8 @@ pub enum Policy<'a> {
         /// The `frame-ancestors` sources.
         ancestors: &'a str,
     },
+    /// The demo blog replybox serves for a newcomer: our own script, style and frame only.
+    DemoPage,
     /// Anything that must never run or load anything: images, plain-text errors.
     Inert,
 }
@@ -63,6 +65,10 @@ impl Policy<'_> {
                 "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; \
                  base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
             ),
+            Self::DemoPage => "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+                               connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; \
+                               frame-ancestors 'none'"
+                .into(),
             Self::Inert => "default-src 'none'".into(),
         }
     }
@@ -71,6 +77,7 @@ impl Policy<'_> {
         match self {
             Self::Admin => Some("same-origin"),
             Self::SignIn | Self::MailLink | Self::WidgetFrame { .. } => Some("no-referrer"),
+            Self::DemoPage => Some("strict-origin-when-cross-origin"),
             Self::Inert => None,
         }
     }
@@ -116,6 +123,7 @@ mod tests {
             Policy::WidgetFrame {
                 ancestors: "https://blog.example",
             },
+            Policy::DemoPage,
         ] {
             let mut headers = HeaderMap::new();
             policy.apply(&mut headers);

@@ -11,6 +11,7 @@ mod comments;
 mod concurrent_writes;
 mod counts;
 mod errors;
+mod headers;
 mod imports;
 mod mail;
 mod moderation_rules;
