@@ -6,12 +6,11 @@
 
 use std::io::BufRead;
 
-use quick_xml::Reader;
-use quick_xml::errors::IllFormedError;
 use quick_xml::events::{BytesStart, Event};
 use sha2::{Digest, Sha256};
 
 use super::wxr::decode_entities;
+use super::xml::{self, local};
 use super::{Entry, Found, Markup, Page, Sink, Skip, parse_date};
 use crate::moderation::Status;
 
@@ -33,10 +32,7 @@ struct Record {
 
 /// Reads a Disqus export, reporting each thread, each post, and what it skipped.
 pub fn parse(input: impl BufRead, sink: Sink<'_>) -> anyhow::Result<()> {
-    let mut reader = Reader::from_reader(input);
-    let config = reader.config_mut();
-    config.check_end_names = false;
-    config.expand_empty_elements = true;
+    let mut reader = xml::reader(input);
     let mut buf = Vec::new();
     // The open elements below <disqus>, by local name.
     let mut path: Vec<String> = Vec::new();
@@ -44,17 +40,9 @@ pub fn parse(input: impl BufRead, sink: Sink<'_>) -> anyhow::Result<()> {
     let mut text = String::new();
     let mut unnamed = 0usize;
     loop {
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(event) => event,
-            // An end tag nothing opened (`</rss>` in a file that lost its `<rss>`) is noise.
-            Err(quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(_))) => {
-                buf.clear();
-                continue;
-            }
-            Err(err) => anyhow::bail!(
-                "the Disqus file is not readable XML at byte {}: {err}",
-                reader.error_position()
-            ),
+        let Some(event) = xml::next(&mut reader, &mut buf, "Disqus")? else {
+            buf.clear();
+            continue;
         };
         match event {
             Event::Start(start) => {
@@ -202,12 +190,4 @@ fn dsq_id(start: &BytesStart<'_>) -> Option<String> {
         .find(|a| local(a.key.as_ref()) == "id")
         .map(|a| String::from_utf8_lossy(&a.value).trim().to_string())
         .filter(|id| !id.is_empty())
-}
-
-fn local(name: &[u8]) -> String {
-    let name = String::from_utf8_lossy(name);
-    match name.rsplit_once(':') {
-        Some((_, local)) => local.to_string(),
-        None => name.into_owned(),
-    }
 }

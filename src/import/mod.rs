@@ -34,6 +34,7 @@ use crate::store::import::{BATCH, ImportWriter, ImportedComment};
 pub mod disqus;
 pub mod native;
 pub mod wxr;
+mod xml;
 
 /// The export formats replybox reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

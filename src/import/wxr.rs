@@ -8,10 +8,9 @@
 use std::collections::HashMap;
 use std::io::BufRead;
 
-use quick_xml::Reader;
-use quick_xml::errors::IllFormedError;
 use quick_xml::events::Event;
 
+use super::xml::{self, local};
 use super::{Entry, Found, Markup, Page, Sink, Skip, parse_date};
 use crate::moderation::Status;
 
@@ -31,10 +30,7 @@ impl Fields {
 
 /// Reads a WXR file, reporting each post with comments, each comment, and what it skipped.
 pub fn parse(input: impl BufRead, sink: Sink<'_>) -> anyhow::Result<()> {
-    let mut reader = Reader::from_reader(input);
-    let config = reader.config_mut();
-    config.check_end_names = false;
-    config.expand_empty_elements = true;
+    let mut reader = xml::reader(input);
     let mut buf = Vec::new();
     // Where we are: inside an item, inside one of its comments, and which element's text.
     let mut item: Option<Fields> = None;
@@ -44,17 +40,9 @@ pub fn parse(input: impl BufRead, sink: Sink<'_>) -> anyhow::Result<()> {
     let mut field: Option<String> = None;
     let mut text = String::new();
     loop {
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(event) => event,
-            // An end tag nothing opened (`</rss>` in a file that lost its `<rss>`) is noise.
-            Err(quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(_))) => {
-                buf.clear();
-                continue;
-            }
-            Err(err) => anyhow::bail!(
-                "the WXR file is not readable XML at byte {}: {err}",
-                reader.error_position()
-            ),
+        let Some(event) = xml::next(&mut reader, &mut buf, "WXR")? else {
+            buf.clear();
+            continue;
         };
         match event {
             Event::Start(start) => {
@@ -165,15 +153,6 @@ fn entry(post: &str, fields: &Fields) -> Found {
         pingback: matches!(kind, "pingback" | "trackback"),
         key,
     }))
-}
-
-/// The local part of a possibly prefixed name (`wp:comment` → `comment`).
-fn local(name: &[u8]) -> String {
-    let name = String::from_utf8_lossy(name);
-    match name.rsplit_once(':') {
-        Some((_, local)) => local.to_string(),
-        None => name.into_owned(),
-    }
 }
 
 /// XML text with its entities resolved; text with entities XML does not know (HTML ones, in a
