@@ -91,14 +91,14 @@ fn admin_pages(state: &AppState) -> Router<AppState> {
 
 /// Sign-in: only the popup's pages (start, callback) use the first-party session.
 fn sign_in(state: &AppState) -> Router<AppState> {
-    use auth::{avatars, flow, icons};
+    use auth::{avatars, exchange, flow, icons};
     let popup = Router::new()
         .route("/auth/{provider}/start", get(flow::start))
         .route("/auth/{provider}/callback", get(flow::callback))
         .layer(state.sessions.layer(state.is_https()));
     Router::new()
         .merge(popup)
-        .route("/auth/exchange", post(flow::exchange))
+        .route("/auth/exchange", post(exchange::exchange))
         .route("/auth/popup.js", get(auth::popup_js))
         .route("/auth/popup.css", get(auth::popup_css))
         .route("/auth/icons/{file}", get(icons::serve))

@@ -23,22 +23,18 @@
 //! could pass the fragment on, and a full-page sign-in stops first on a confirmation page.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use oauth2::RedirectUrl;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
-use super::credential::{self, Credential, hash_token};
+use super::credential::Credential;
 use super::error::SignInError;
 use super::providers::Attempt;
 use super::{avatars, full_page, page};
 use crate::client_ip::ClientIp;
-use crate::error::{AppError, AppResult};
-use crate::extract::{AppJson, AppQuery};
-use crate::fingerprint::hex;
+use crate::error::AppError;
+use crate::extract::AppQuery;
 use crate::fingerprint::same_secret;
 use crate::state::AppState;
 use crate::store::{self, identities::SignedInAccount};
@@ -329,69 +325,6 @@ async fn finish(
         "signed in"
     );
     Ok(code.token)
-}
-
-/// `POST /auth/exchange` body: the one-time code, and for a full-page sign-in the claim.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExchangeInput {
-    code: String,
-    #[serde(default)]
-    claim: Option<String>,
-}
-
-/// `POST /auth/exchange`: the widget trades its one-time code for a credential. Only replybox's
-/// own frame calls this (same origin); the code works once, for 60 seconds.
-pub async fn exchange(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    AppJson(input): AppJson<ExchangeInput>,
-) -> AppResult<axum::Json<Value>> {
-    state.limits.check_sign_in(ip)?;
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    if origin != Some(&*state.public_origin) {
-        return Err(AppError::OriginNotAllowed);
-    }
-    let invalid = || {
-        AppError::bad_request(
-            "invalid_code",
-            "This sign-in code is unknown, used or expired. Please sign in again.",
-        )
-    };
-    if input.code.is_empty() || input.code.len() > 128 {
-        return Err(invalid());
-    }
-    let now = store::now_ms();
-    let taken = store::users::take_code(&state.db, &hash_token(&input.code), now)
-        .await?
-        .ok_or_else(invalid)?;
-    // A full-page code needs its claim's secret; a popup code must come without one (a
-    // claim presented with it means the code was planted in a full-page return: login CSRF).
-    let claim_holds = match (&taken.claim_hash, input.claim.as_deref()) {
-        (None, None) => true,
-        (Some(claim_hash), Some(secret)) => {
-            same_secret(&hex(&Sha256::digest(secret.as_bytes())), claim_hash)
-        }
-        _ => false,
-    };
-    if !claim_holds {
-        return Err(invalid());
-    }
-    let credential = Credential::generate();
-    let reader_id = store::users::issue_credential(
-        &state.db,
-        &credential.hash,
-        taken.user_id,
-        &taken.provider,
-        now,
-        now + credential::LIFETIME_MS,
-    )
-    .await?;
-    let viewer = super::viewer_of(&state, reader_id, None).await?;
-    Ok(axum::Json(
-        json!({"credential": credential.token, "viewer": viewer}),
-    ))
 }
 
 /// `{public_url}/auth/{provider}/callback`

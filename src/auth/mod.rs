@@ -21,6 +21,7 @@ use crate::store;
 pub mod avatars;
 pub mod credential;
 pub mod error;
+pub mod exchange;
 pub mod flow;
 mod full_page;
 pub mod icons;
