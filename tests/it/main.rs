@@ -16,7 +16,6 @@ mod imports;
 mod mail;
 mod moderation_rules;
 mod operations;
-mod peer_advisories;
 mod rate_limits;
 mod sign_in;
 mod sign_in_attacks;

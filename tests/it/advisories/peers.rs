@@ -1,5 +1,5 @@
 //! The advisory classes that hit replybox's peers, one named story each (the security review's
-//! own findings are in `advisories.rs`; classes proven elsewhere name the story that proves
+//! own findings are in the sibling files; classes proven elsewhere name the story that proves
 //! them at the end of this file).
 
 use replybox::admin::accounts::Role;
@@ -172,35 +172,19 @@ async fn coral_cve_2021_35970_public_endpoints_hold_no_personal_data(engine: Eng
         .comment_column(posted["comment"]["id"].as_i64().unwrap(), "ip_hash")
         .await
         .unwrap();
-    let counts = app
-        .client
-        .post(app.url("/api/counts"))
-        .json(&json!({"site": "open", "uris": ["/coral/"]}))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let thread = app
-        .client
-        .get(app.url("/api/comments"))
-        .query(&[("site", "open"), ("uri", "/coral/")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let session = app
-        .client
-        .get(app.url("/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let counts = text_of(
+        app.client
+            .post(app.url("/api/counts"))
+            .json(&json!({"site": "open", "uris": ["/coral/"]})),
+    )
+    .await;
+    let thread = text_of(
+        app.client
+            .get(app.url("/api/comments"))
+            .query(&[("site", "open"), ("uri", "/coral/")]),
+    )
+    .await;
+    let session = text_of(app.client.get(app.url("/api/session"))).await;
     for public in [&counts, &thread, &session] {
         for secret in [
             "ada.private@example.org",
@@ -210,6 +194,13 @@ async fn coral_cve_2021_35970_public_endpoints_hold_no_personal_data(engine: Eng
             assert!(!public.contains(secret), "{secret} in {public}");
         }
     }
+}
+
+/// The body of a public answer, which must be a success.
+async fn text_of(request: reqwest::RequestBuilder) -> String {
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
 }
 
 /// Waline (the first visitor to the admin page becomes its admin): there is no setup page and
@@ -257,12 +248,12 @@ async fn waline_the_first_visitor_does_not_become_admin(engine: Engine) {
 // - Waline, `postMessage` without an origin check and tokens in URLs: `tests/browser/sign-in.test.mjs`
 //   (a forged message is not exchanged; the code never appears in a request) and
 //   `sign_in_attacks::the_exchange_answers_only_replybox_itself`.
-// - Remark42, open redirect after OAuth: `advisories::a_return_page_replybox_serves_cannot_carry_a_sign_in_code_away`,
+// - Remark42, open redirect after OAuth: `advisories::sign_in::a_return_page_replybox_serves_cannot_carry_a_sign_in_code_away`,
 //   `sign_in_attacks::a_return_url_on_a_foreign_origin_is_refused`.
-// - Remark42, `X-Real-IP`/`X-Forwarded-For` spoofing past limits: `advisories::a_junk_forwarded_hop_does_not_reset_a_clients_limit`,
+// - Remark42, `X-Real-IP`/`X-Forwarded-For` spoofing past limits: `advisories::requests::a_junk_forwarded_hop_does_not_reset_a_clients_limit`,
 //   `rate_limits::a_flood_of_comments_is_limited_and_a_rotating_forwarded_for_does_not_help`.
 // - Cusdis and Commento, reusable GET approve links fired by mail scanners:
 //   `mail::a_moderator_acts_on_a_held_comment_from_the_alert_mail`.
 // - Remark42 and Artalk, SSRF through a server-side fetch incl. DNS rebinding:
 //   `sign_in_attacks` (hostile issuer) and `auth::outbound` (addresses checked when connecting).
-// - Isso, a guest's email trusted without verification: `advisories::a_typed_address_of_a_known_guest_earns_nothing`.
+// - Isso, a guest's email trusted without verification: `advisories::authors::a_typed_address_of_a_known_guest_earns_nothing`.
