@@ -133,7 +133,7 @@ pub(super) fn return_url(state: &AppState, site: &Site, raw: &str) -> Result<Str
         || !url.username().is_empty()
         || url.password().is_some()
         || !site.origins.contains(&url.origin().ascii_serialization())
-        || served_by_replybox(state.public_base(), &url)
+        || served_by_replybox(&state.config.server.public_url, &url)
     {
         return Err(refused());
     }
@@ -143,14 +143,11 @@ pub(super) fn return_url(state: &AppState, site: &Site, raw: &str) -> Result<Str
 
 /// Whether `url` is one of replybox's own routes (under `public_url`), other than a demo page,
 /// or an `/auth/` or `/mail/` path anywhere on the origin.
-fn served_by_replybox(public_base: &str, url: &url::Url) -> bool {
+fn served_by_replybox(base: &url::Url, url: &url::Url) -> bool {
     let path = url.path();
     if path.starts_with("/auth/") || path.starts_with("/mail/") {
         return true;
     }
-    let Ok(base) = url::Url::parse(public_base) else {
-        return true;
-    };
     if base.origin() != url.origin() {
         return false;
     }

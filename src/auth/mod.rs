@@ -8,8 +8,6 @@
 //! with a provider gets one bound to their user (see [`flow`]). Only a SHA-256 of a token is
 //! stored.
 
-use std::sync::Arc;
-
 use axum::response::IntoResponse;
 use serde::Serialize;
 
@@ -35,9 +33,6 @@ pub mod viewer;
 
 pub use credential::Credential;
 pub use viewer::Viewer;
-
-/// The sign-in state shared by all requests: the configured providers and their HTTP client.
-pub type Auth = Arc<providers::Providers>;
 
 /// `GET /auth/popup.js`: the popup page's script.
 pub async fn popup_js() -> impl IntoResponse {
