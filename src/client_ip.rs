@@ -53,18 +53,20 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
     if !is_trusted(&peer) {
         return peer;
     }
-    // Hops in order, across repeated headers.
-    let values: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .collect();
     let mut client = peer;
-    for hop in values.iter().rev().flat_map(|value| value.rsplit(',')) {
-        match hop.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) {
-            Ok(ip) if is_trusted(&ip) => client = ip,
-            Ok(ip) => return ip,
-            Err(_) => return client,
+    // Hops from the right, across repeated headers (the last header holds the nearest hops).
+    for value in headers.get_all("x-forwarded-for").iter().rev() {
+        // A value that is not text cannot be read: like a junk hop, it ends the walk (skipping
+        // it would believe the hops left of it, which a proxy of ours may not have written).
+        let Ok(value) = value.to_str() else {
+            return client;
+        };
+        for hop in value.rsplit(',') {
+            match hop.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) {
+                Ok(ip) if is_trusted(&ip) => client = ip,
+                Ok(ip) => return ip,
+                Err(_) => return client,
+            }
         }
     }
     client
@@ -152,6 +154,30 @@ mod tests {
                 "{xff:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_forwarded_value_that_is_not_text_stops_the_walk() {
+        // Found by the fuzz target `client_ip` (fuzz/regressions/client_ip/): the nearest value
+        // was skipped, and the hop left of it, which no trusted proxy vouched for, believed.
+        let trusted = ["10.0.0.0/8".parse().unwrap()];
+        let mut map = headers(&["6.6.6.6, 198.51.100.7"]);
+        map.append(
+            "x-forwarded-for",
+            HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
+        );
+        assert_eq!(client_ip(ip("10.0.0.2"), &map, &trusted), ip("10.0.0.2"));
+        // Further left it is never reached: the client right of it is found first.
+        let mut map = HeaderMap::new();
+        map.append(
+            "x-forwarded-for",
+            HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
+        );
+        map.append("x-forwarded-for", HeaderValue::from_static("198.51.100.7"));
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &map, &trusted),
+            ip("198.51.100.7")
+        );
     }
 
     #[test]
