@@ -17,7 +17,7 @@ pub struct ActionButton {
 
 fn layout(body_html: &str) -> String {
     format!(
-        "<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5;max-width:40em\">{body_html}\
+        "<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5;max-width:40em;overflow-wrap:anywhere\">{body_html}\
          <p style=\"color:#646970;font-size:small\">Sent by replybox.</p></body></html>"
     )
 }
