@@ -171,7 +171,7 @@ export async function startEnv() {
 }
 
 /** A fresh Chromium profile with third-party cookies blocked or allowed. */
-export async function openBrowser(env, mode, { viewport = { width: 1000, height: 800 } } = {}) {
+export async function openBrowser(env, mode, { viewport = { width: 1000, height: 800 }, args = [] } = {}) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   if (!(mode in MODES)) throw new Error(`unknown mode ${mode}`);
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'replybox-chromium-'));
@@ -182,7 +182,7 @@ export async function openBrowser(env, mode, { viewport = { width: 1000, height:
     executablePath: CHROMIUM,
     // All of Playwright's defaults off; it still needs the pipe, the profile and a first tab.
     ignoreDefaultArgs: true,
-    args: [...CHROMIUM_FLAGS, `--user-data-dir=${dir}`, '--remote-debugging-pipe', 'about:blank'],
+    args: [...CHROMIUM_FLAGS, ...args, `--user-data-dir=${dir}`, '--remote-debugging-pipe', 'about:blank'],
     viewport
   });
   const requests = [];
