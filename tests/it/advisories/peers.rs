@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::admin::Admin;
-use crate::support::{Engine, TestApp, error_code, on_both_engines};
+use crate::smtp::Smtp;
+use crate::support::{Engine, LIMITS, TestApp, error_code, on_both_engines, path_of};
 
 on_both_engines!(
     isso_0_14_author_and_website_cannot_leave_their_attribute,
@@ -17,6 +18,7 @@ on_both_engines!(
     remark42_served_avatars_cannot_be_sniffed_as_html,
     coral_cve_2021_35970_public_endpoints_hold_no_personal_data,
     waline_the_first_visitor_does_not_become_admin,
+    cusdis_commento_a_mail_scanner_opening_an_approve_link_changes_nothing,
 );
 
 /// Isso 0.14 (stored XSS through the author's name and website in attribute context): the name
@@ -244,16 +246,55 @@ async fn waline_the_first_visitor_does_not_become_admin(engine: Engine) {
     assert_eq!(app.count_rows("admins").await, 0);
 }
 
-// Classes proven by stories elsewhere, named here so the list is complete:
-// - Waline, `postMessage` without an origin check and tokens in URLs: `tests/browser/sign-in.test.mjs`
-//   (a forged message is not exchanged; the code never appears in a request) and
-//   `sign_in_attacks::the_exchange_answers_only_replybox_itself`.
-// - Remark42, open redirect after OAuth: `advisories::sign_in::a_return_page_replybox_serves_cannot_carry_a_sign_in_code_away`,
-//   `sign_in_attacks::a_return_url_on_a_foreign_origin_is_refused`.
-// - Remark42, `X-Real-IP`/`X-Forwarded-For` spoofing past limits: `advisories::requests::a_junk_forwarded_hop_does_not_reset_a_clients_limit`,
-//   `rate_limits::a_flood_of_comments_is_limited_and_a_rotating_forwarded_for_does_not_help`.
-// - Cusdis and Commento, reusable GET approve links fired by mail scanners:
-//   `mail::a_moderator_acts_on_a_held_comment_from_the_alert_mail`.
-// - Remark42 and Artalk, SSRF through a server-side fetch incl. DNS rebinding:
-//   `sign_in_attacks` (hostile issuer) and `auth::outbound` (addresses checked when connecting).
-// - Isso, a guest's email trusted without verification: `advisories::authors::a_typed_address_of_a_known_guest_earns_nothing`.
+/// Cusdis and Commento (approve links that act on GET, fired by mail scanners and link
+/// previews): opening an alert's link, however often and by whatever method a scanner uses,
+/// only shows a page asking to confirm; the comment stays held until the button's POST.
+async fn cusdis_commento_a_mail_scanner_opening_an_approve_link_changes_nothing(engine: Engine) {
+    let mut smtp = Smtp::reserve();
+    smtp.start();
+    let sites = "[[sites]]\nid = \"held\"\nname = \"Held blog\"\norigins = [\"http://blog.test\"]\nmoderation = \"all\"\nnotify = [\"mod@example.org\"]\nmin_seconds_to_write = 0\n";
+    let app = TestApp::with_config(engine, &format!("{LIMITS}{}{sites}", smtp.config())).await;
+    let created: Value = app
+        .post(json!({"site": "held", "uri": "/scanned/", "body": "held for review", "author": {"name": "Sam", "email": "sam@example.org"}}), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["comment"]["id"].as_i64().unwrap();
+    let alert = smtp.wait_for("mod@example.org", "Held comment by").await;
+    let approve = path_of(&alert.link("/mail/act/"));
+    for _ in 0..3 {
+        let scanned = app.client.get(app.url(&approve)).send().await.unwrap();
+        assert_eq!(scanned.status(), StatusCode::OK);
+        assert!(scanned.text().await.unwrap().contains("Approve?"));
+    }
+    let head = app.client.head(app.url(&approve)).send().await.unwrap();
+    assert!(
+        head.status().is_success() || head.status() == StatusCode::METHOD_NOT_ALLOWED,
+        "{}",
+        head.status()
+    );
+    assert_eq!(
+        app.comment_column(id, "status").await.as_deref(),
+        Some("pending")
+    );
+    assert!(
+        app.thread("held", "/scanned/", None).await["comments"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let confirmed = app.client.post(app.url(&approve)).send().await.unwrap();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    assert_eq!(
+        app.comment_column(id, "status").await.as_deref(),
+        Some("approved")
+    );
+}
+
+// Classes whose named story lives beside this file:
+// - Waline, `postMessage` without an origin check and tokens in URLs; Remark42, open redirect
+//   after OAuth; Remark42 and Artalk, SSRF with DNS rebinding: `peers_sign_in`.
+// - Remark42, `X-Real-IP`/`X-Forwarded-For` spoofing past limits: `requests::a_junk_forwarded_hop_does_not_reset_a_clients_limit`
+//   (and `rate_limits::a_flood_of_comments_is_limited_and_a_rotating_forwarded_for_does_not_help`).
+// - Isso, a guest's email trusted without verification: `authors::a_typed_address_of_a_known_guest_earns_nothing`.
