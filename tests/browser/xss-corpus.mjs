@@ -38,7 +38,7 @@ async function startBlog() {
   return { origin: `http://127.0.0.1:${port}`, routes, stop: () => new Promise((ok) => server.close(ok)) };
 }
 
-const sites = (smtpPort) => `[smtp]
+const smtpConfig = (smtpPort) => `[smtp]
 host = "127.0.0.1"
 port = ${smtpPort}
 from = "replybox <comments@example.org>"
@@ -75,7 +75,7 @@ async function main() {
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'replybox-xss-'));
   const smtp = await startSmtp(path.join(tmp, 'mail'));
   const blog = await startBlog();
-  const rb = await startReplybox(blog.origin, async () => sites(smtp.port)
+  const rb = await startReplybox(blog.origin, async () => smtpConfig(smtp.port)
     + site('xss', blog.origin, 'notify = ["moderator@example.org"]\nnotify_on = "all"\n')
     + site('imported', blog.origin));
   // Cross-site frames in the page's own process (as Chrome does where memory is short): the

@@ -109,5 +109,6 @@ export function importWxr(configPath, site, file) {
   const r = spawnSync(BIN, ['import', '--config', configPath, '--site', site,
     '--map-url', 'http://old.example/=/', file], { cwd: REPO, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`replybox import failed (${r.status}):\n${r.stderr}`);
-  return r.stdout.trim().replace(/\n+/g, ' / ');
+  // The summary, without the log lines (html5ever's warnings) that share standard output.
+  return r.stdout.split('\n').filter((l) => l.trim() && !/^(\x1b\[|\d{4}-\d\d-\d\dT)/.test(l)).join(' / ');
 }
