@@ -149,7 +149,10 @@ async function main() {
           return { i, html: html ?? '' };
         }).filter((m) => m.i >= 0 && apiIds.has(m.i));
         report.mails = mails.length;
-        return surfaces.mailsInPlace(ctx, mails);
+        // Every posted payload's alert must be there (one without an HTML part counts as missing).
+        const mailed = new Set(mails.map((m) => m.i));
+        const missing = [...apiIds.keys()].filter((i) => !mailed.has(i));
+        return surfaces.mailsInPlace(ctx, mails, missing);
       },
       () => surfaces.mailDocuments(ctx, mails.filter((m) => apiSample.some((it) => it.i === m.i)))
     ]) {

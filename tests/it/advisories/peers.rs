@@ -254,12 +254,11 @@ async fn cusdis_commento_a_mail_scanner_opening_an_approve_link_changes_nothing(
     smtp.start();
     let sites = "[[sites]]\nid = \"held\"\nname = \"Held blog\"\norigins = [\"http://blog.test\"]\nmoderation = \"all\"\nnotify = [\"mod@example.org\"]\nmin_seconds_to_write = 0\n";
     let app = TestApp::with_config(engine, &format!("{LIMITS}{}{sites}", smtp.config())).await;
-    let created: Value = app
+    let response = app
         .post(json!({"site": "held", "uri": "/scanned/", "body": "held for review", "author": {"name": "Sam", "email": "sam@example.org"}}), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
     let id = created["comment"]["id"].as_i64().unwrap();
     let alert = smtp.wait_for("mod@example.org", "Held comment by").await;
     let approve = path_of(&alert.link("/mail/act/"));
