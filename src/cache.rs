@@ -5,10 +5,16 @@
 //! one PostgreSQL database. Only anonymous views are cached (a viewer's own pending comments
 //! and "mine" flags are always read fresh). Each cache is bounded in bytes, and expired entries
 //! are swept every maintenance tick, so memory follows the traffic back down.
+//!
+//! With several instances on one PostgreSQL, [`crate::cluster`] hangs an announcer on
+//! [`Caches::page_changed`] and forgets what the other instances announce, so a write through
+//! any instance reaches every instance's readers within milliseconds, not a cache lifetime. A
+//! rebuild that began before a change is not remembered after it ([`Caches::version`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -169,13 +175,26 @@ impl<K: Hash + Eq + Clone + Weigh, V: Clone + Weigh> TtlCache<K, V> {
         self.put_at(key, value, Instant::now());
     }
 
+    /// [`TtlCache::put`], unless `still_current` (asked under the cache's lock) says the value
+    /// was outdated while it was being built.
+    pub fn put_if(&self, key: K, value: V, still_current: impl FnOnce() -> bool) {
+        self.put_checked(key, value, Instant::now(), still_current);
+    }
+
     /// [`TtlCache::put`] at a given moment.
     pub fn put_at(&self, key: K, value: V, now: Instant) {
+        self.put_checked(key, value, now, || true);
+    }
+
+    fn put_checked(&self, key: K, value: V, now: Instant, still_current: impl FnOnce() -> bool) {
         let cost = Entries::cost(&key, &value);
         if self.ttl.is_zero() || cost > self.max_bytes {
             return;
         }
         let mut entries = self.write();
+        if !still_current() {
+            return;
+        }
         if let Some((_, old)) = entries.map.remove(&key) {
             entries.bytes -= Entries::cost(&key, &old);
         }
@@ -197,6 +216,13 @@ impl<K: Hash + Eq + Clone + Weigh, V: Clone + Weigh> TtlCache<K, V> {
         if let Some((_, old)) = entries.map.remove(key) {
             entries.bytes -= Entries::cost(key, &old);
         }
+    }
+
+    /// Forgets everything.
+    pub fn clear(&self) {
+        let mut entries = self.write();
+        entries.map.clear();
+        entries.bytes = 0;
     }
 
     /// Drops every expired entry (called periodically, so memory follows the traffic down).
@@ -223,13 +249,29 @@ impl<K: Hash + Eq + Clone + Weigh, V: Clone + Weigh> TtlCache<K, V> {
 /// Key for a page: (site id, page URI).
 pub type PageKey = (String, String);
 
+/// Told of every page this instance changed (the cluster announcer).
+pub type Announcer = Arc<dyn Fn(&PageKey) + Send + Sync>;
+
 /// The caches of the public API; cheap to clone.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Caches {
     /// Anonymous `GET /api/comments` bodies.
     pub threads: Arc<TtlCache<PageKey, Bytes>>,
     /// Approved comment counts.
     pub counts: Arc<TtlCache<PageKey, i64>>,
+    /// Changes seen so far (here or announced by another instance).
+    changes: Arc<AtomicU64>,
+    announcer: Arc<OnceLock<Announcer>>,
+}
+
+impl std::fmt::Debug for Caches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caches")
+            .field("threads", &self.threads.size())
+            .field("counts", &self.counts.size())
+            .field("changes", &self.version())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Caches {
@@ -238,7 +280,15 @@ impl Caches {
         Self {
             threads: Arc::new(TtlCache::new(ttl, MAX_THREAD_BYTES)),
             counts: Arc::new(TtlCache::new(ttl, MAX_COUNT_BYTES)),
+            changes: Arc::new(AtomicU64::new(0)),
+            announcer: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// From now on, every page this instance changes is also handed to `announcer` (once; a
+    /// second announcer is ignored).
+    pub fn announce_with(&self, announcer: Announcer) {
+        let _ = self.announcer.set(announcer);
     }
 
     /// Drops expired entries from both caches.
@@ -247,11 +297,38 @@ impl Caches {
         self.counts.sweep();
     }
 
-    /// Forgets everything about a page after its comments changed.
+    /// How many changes have been seen: read it before building a value, and put the value
+    /// with [`Caches::unchanged_since`] so that one outdated while building is not kept.
+    pub fn version(&self) -> u64 {
+        self.changes.load(Ordering::SeqCst)
+    }
+
+    /// Whether no change was seen since `version` was read.
+    pub fn unchanged_since(&self, version: u64) -> bool {
+        self.version() == version
+    }
+
+    /// Forgets everything about a page after its comments changed here, and announces it.
     pub fn page_changed(&self, site: &str, uri: &str) {
         let key = (site.to_string(), uri.to_string());
-        self.threads.forget(&key);
-        self.counts.forget(&key);
+        self.forget_page(&key);
+        if let Some(announce) = self.announcer.get() {
+            announce(&key);
+        }
+    }
+
+    /// Forgets everything about a page (changed here or on another instance).
+    pub fn forget_page(&self, key: &PageKey) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        self.threads.forget(key);
+        self.counts.forget(key);
+    }
+
+    /// Forgets every page (after a gap in the other instances' announcements).
+    pub fn forget_all(&self) {
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        self.threads.clear();
+        self.counts.clear();
     }
 }
 

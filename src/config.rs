@@ -79,6 +79,10 @@ pub struct ServerConfig {
     /// (milliseconds). Writes through this instance clear it at once; the age only matters when
     /// several instances share one PostgreSQL database. 0 turns the cache off.
     pub thread_cache_ms: u64,
+    /// After SIGTERM, how long `/readyz` answers 503 while requests are still served, before
+    /// the listener closes (milliseconds): at least a load balancer's check interval times its
+    /// fall count. 0 (the default) closes at once, right for a single instance.
+    pub drain_ms: u64,
     /// Secret for hashing emails and addresses; generated and stored in the database when unset.
     pub secret: Option<Secret>,
 }
@@ -176,6 +180,7 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             max_body_bytes: 32 * 1024,
             thread_cache_ms: 1000,
+            drain_ms: 0,
             secret: None,
         }
     }

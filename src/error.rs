@@ -78,6 +78,12 @@ pub enum AppError {
     /// A dependency (the database) is not answering.
     #[error("service unavailable")]
     Unavailable,
+    /// The instance is still starting (migrations running).
+    #[error("starting")]
+    Starting,
+    /// The instance is shutting down and takes no new traffic.
+    #[error("shutting down")]
+    ShuttingDown,
     /// A bug or an infrastructure failure; the detail is logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -125,7 +131,9 @@ impl AppError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Starting | Self::ShuttingDown => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -149,6 +157,8 @@ impl AppError {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable => "unavailable",
+            Self::Starting => "starting",
+            Self::ShuttingDown => "shutting_down",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -174,6 +184,8 @@ impl AppError {
                 format!("Too many requests; try again in {retry_after_secs} seconds.")
             }
             Self::Unavailable => "The service is temporarily unavailable.".into(),
+            Self::Starting => "The service is starting; try again in a moment.".into(),
+            Self::ShuttingDown => "This instance is shutting down.".into(),
             Self::Internal(_) => "Something went wrong on our side.".into(),
         }
     }

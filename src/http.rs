@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(mail_links())
         .merge(files())
         .route("/healthz", get(healthz))
+        .route("/readyz", get(crate::readiness::readyz))
         .route("/metrics", get(serve_metrics))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
@@ -230,7 +231,17 @@ pub async fn serve(
     let maintenance = tokio::spawn(maintain(state.clone()));
     let histograms = tokio::spawn(telemetry::drain_histograms(state.metrics.clone()));
     let mail = tokio::spawn(notify::worker::run(state.clone(), state.mail_wake.clone()));
+    let cluster = tokio::spawn(
+        state
+            .instance
+            .clone()
+            .follow_changes(state.db.clone(), state.caches.clone()),
+    );
     let db = state.db.clone();
+    let shutdown = state.readiness.drain_after(
+        shutdown,
+        Duration::from_millis(state.config.server.drain_ms),
+    );
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -238,6 +249,7 @@ pub async fn serve(
     maintenance.abort();
     histograms.abort();
     mail.abort();
+    cluster.abort();
     db.close().await;
     Ok(())
 }
@@ -250,6 +262,9 @@ async fn maintain(state: AppState) {
         let tracked = state.limits.prune();
         state.login_throttle.prune();
         state.caches.sweep();
+        if let Err(err) = crate::ratelimit::prune_shared(&state.db).await {
+            tracing::warn!(error = %err, "could not forget recovered shared rate limits");
+        }
         if let Err(err) = state.sessions.delete_expired().await {
             tracing::warn!(error = %err, "could not delete expired sessions");
         }

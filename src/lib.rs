@@ -8,6 +8,7 @@ pub mod auth; // credentials, the viewer behind a request, sign-in with identity
 pub mod avatar; // avatars drawn by replybox itself
 pub mod cache; // short-lived memory of public threads and counts
 pub mod client_ip; // the client's address, trusting only configured proxies
+pub mod cluster; // several instances on one PostgreSQL: shared limits, cache announcements
 pub mod comments; // a new comment's story: input, judging, storing, and what follows
 pub mod config; // typed configuration: defaults < config.toml < REPLYBOX_* env
 pub mod error; // one error type with stable codes
@@ -22,6 +23,7 @@ pub mod moderation; // the rules that decide a new comment's status
 pub mod names; // what a displayed name may be, and which names are taken
 pub mod notify; // email: outbox, worker, one-click links, subscriptions
 pub mod ratelimit; // per-client limits on reads and comments
+pub mod readiness; // /readyz: starting, ready, draining for shutdown
 pub mod render; // markdown → sanitised HTML (the only HTML cleaning)
 pub mod sites; // configured sites and their origins
 pub mod state; // what every request shares, and how an instance starts

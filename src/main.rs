@@ -60,6 +60,12 @@ enum Command {
         /// The export file.
         file: PathBuf,
     },
+    /// Copy the SQLite database, consistently, while replybox serves it (PostgreSQL: pg_dump).
+    Backup {
+        /// The file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Export a site's comments as JSON (every field replybox holds) or WordPress WXR 1.2.
     Export {
         /// The site.
@@ -128,6 +134,12 @@ async fn main() -> anyhow::Result<()> {
             };
             import(&config, &site, format.as_deref(), &options, &file).await
         }
+        Command::Backup { out } => {
+            let bytes =
+                replybox::store::backup::sqlite_copy(config.database.url.expose(), &out).await?;
+            eprintln!("backed up to {} ({bytes} bytes)", out.display());
+            Ok(())
+        }
         Command::Export { site, format, out } => export(&config, &site, &format, out).await,
         Command::Admin(AdminCommand::Add {
             name,
@@ -156,17 +168,23 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Binds first, answering 503 `starting` (on `/readyz` as everywhere) while migrations run, so
+/// a balancer or service manager sees an instance that is coming up rather than a refused port.
 async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.server.listen;
     tracing::info!(database = ?config.database.url, sites = config.sites.len(), "starting");
-    let state = AppState::start(config).await?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
+    let listener = std::net::TcpListener::bind(listen)
         .with_context(|| format!("cannot listen on {listen}"))?;
+    listener.set_nonblocking(true)?;
+    let while_starting = replybox::readiness::answer_starting(listener.try_clone()?)?;
+    let state = AppState::start(config).await;
+    while_starting.finish().await;
+    let state = state?;
     tracing::info!(
         engine = state.db.engine(),
         "replybox listening on http://{listen}"
     );
+    let listener = tokio::net::TcpListener::from_std(listener)?;
     http::serve(state, listener, http::shutdown_signal()).await
 }
 

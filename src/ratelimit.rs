@@ -5,6 +5,13 @@
 //! `X-Forwarded-For`). The address comes from [`crate::client_ip`]. IPv6 clients are keyed by
 //! their /64, which is what one subscriber usually holds. The limiters' maps are pruned
 //! periodically by [`RateLimits::prune`], or they would only grow.
+//!
+//! On PostgreSQL the budgets that matter for abuse — comments, sign-ins, admin logins — are kept
+//! in the database instead ([`crate::store::rate_limits`]), so several instances behind one
+//! balancer allow a client what one instance would, not N times that; the statement costs one
+//! index probe on a write that already goes to the database. Reads (a generous flood guard,
+//! checked on every request) stay in each instance's memory: N instances allow N times the
+//! configured read rate.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -16,8 +23,35 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
+use crate::store::{self, Db};
 
 type Limiter = DefaultKeyedRateLimiter<IpAddr>;
+
+/// A budget as configured: so many per minute, so many at once.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    per_minute: u32,
+    burst: u32,
+}
+
+impl Budget {
+    fn quota(self) -> Quota {
+        Quota::per_minute(NonZeroU32::new(self.per_minute).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(self.burst).unwrap_or(NonZeroU32::MIN))
+    }
+
+    /// Takes one request for `key` from the budget shared in the database.
+    async fn take_shared(self, db: &Db, key: &str) -> AppResult<()> {
+        let interval_ms = (60_000 / i64::from(self.per_minute.max(1))).max(1);
+        let burst = i64::from(self.burst.max(1));
+        match store::rate_limits::take(db, key, store::now_ms(), interval_ms, burst).await? {
+            None => Ok(()),
+            Some(wait_ms) => Err(AppError::RateLimited {
+                retry_after_secs: u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1),
+            }),
+        }
+    }
+}
 
 /// All limiters of the instance; cheap to clone.
 #[derive(Clone)]
@@ -25,42 +59,52 @@ pub struct RateLimits {
     enabled: bool,
     reads: Arc<Limiter>,
     sign_ins: Arc<Limiter>,
-    writes_by_site: Arc<HashMap<String, Limiter>>,
+    sign_in_budget: Budget,
+    writes_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
+    /// The database holding the budgets every instance shares (PostgreSQL only).
+    shared: Option<Db>,
 }
 
 impl RateLimits {
     /// Builds the limiters from `[limits]` and each site's own `writes_per_minute`.
     pub fn from_config(config: &Config) -> Self {
         let limits = &config.limits;
-        let quota = |per_minute: u32, burst: u32| {
-            Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN))
-                .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
+        let reads = Budget {
+            per_minute: limits.reads_per_minute,
+            burst: limits.read_burst,
         };
-        let reads = Arc::new(Limiter::dashmap(quota(
-            limits.reads_per_minute,
-            limits.read_burst,
-        )));
-        let sign_ins = Arc::new(Limiter::dashmap(quota(
-            limits.sign_ins_per_minute,
-            limits.sign_in_burst,
-        )));
+        let sign_in_budget = Budget {
+            per_minute: limits.sign_ins_per_minute,
+            burst: limits.sign_in_burst,
+        };
         let writes_by_site = config
             .sites
             .iter()
             .map(|site| {
-                let per_minute = site.writes_per_minute.unwrap_or(limits.writes_per_minute);
-                (
-                    site.id.clone(),
-                    Limiter::dashmap(quota(per_minute, limits.write_burst)),
-                )
+                let budget = Budget {
+                    per_minute: site.writes_per_minute.unwrap_or(limits.writes_per_minute),
+                    burst: limits.write_burst,
+                };
+                (site.id.clone(), (Limiter::dashmap(budget.quota()), budget))
             })
             .collect();
         Self {
             enabled: limits.enabled,
-            reads,
-            sign_ins,
+            reads: Arc::new(Limiter::dashmap(reads.quota())),
+            sign_ins: Arc::new(Limiter::dashmap(sign_in_budget.quota())),
+            sign_in_budget,
             writes_by_site: Arc::new(writes_by_site),
+            shared: None,
         }
+    }
+
+    /// On PostgreSQL, keeps the write and sign-in budgets in the database, shared by every
+    /// instance using it; on SQLite, changes nothing.
+    pub fn shared_through(mut self, db: &Db) -> Self {
+        if matches!(db, Db::Postgres(_)) {
+            self.shared = Some(db.clone());
+        }
+        self
     }
 
     /// Counts a read by this client; `rate_limited` when it has used its share.
@@ -72,21 +116,33 @@ impl RateLimits {
     }
 
     /// Counts a sign-in start or code exchange by this client.
-    pub fn check_sign_in(&self, ip: IpAddr) -> AppResult<()> {
+    pub async fn check_sign_in(&self, ip: IpAddr) -> AppResult<()> {
         if !self.enabled {
             return Ok(());
         }
-        check(&self.sign_ins, ip)
+        match &self.shared {
+            Some(db) => {
+                let key = format!("sign-in {}", crate::client_ip::client_network(ip));
+                self.sign_in_budget.take_shared(db, &key).await
+            }
+            None => check(&self.sign_ins, ip),
+        }
     }
 
     /// Counts a new comment by this client on this site.
-    pub fn check_write(&self, site: &str, ip: IpAddr) -> AppResult<()> {
+    pub async fn check_write(&self, site: &str, ip: IpAddr) -> AppResult<()> {
         if !self.enabled {
             return Ok(());
         }
-        match self.writes_by_site.get(site) {
-            Some(limiter) => check(limiter, ip),
-            None => Err(AppError::UnknownSite),
+        let Some((limiter, budget)) = self.writes_by_site.get(site) else {
+            return Err(AppError::UnknownSite);
+        };
+        match &self.shared {
+            Some(db) => {
+                let key = format!("write {site} {}", crate::client_ip::client_network(ip));
+                budget.take_shared(db, &key).await
+            }
+            None => check(limiter, ip),
         }
     }
 
@@ -94,7 +150,8 @@ impl RateLimits {
     pub fn prune(&self) -> usize {
         let mut tracked = 0;
         let shared = [self.reads.as_ref(), self.sign_ins.as_ref()];
-        for limiter in shared.into_iter().chain(self.writes_by_site.values()) {
+        let writes = self.writes_by_site.values().map(|(limiter, _)| limiter);
+        for limiter in shared.into_iter().chain(writes) {
             limiter.retain_recent();
             limiter.shrink_to_fit();
             tracked += limiter.len();
@@ -110,24 +167,48 @@ pub struct LoginThrottle {
     enabled: bool,
     by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     by_name: Arc<DefaultKeyedRateLimiter<String>>,
+    shared: Option<Db>,
 }
+
+/// Five login attempts, then one a minute.
+const LOGIN_BUDGET: Budget = Budget {
+    per_minute: 1,
+    burst: 5,
+};
 
 impl LoginThrottle {
     /// A throttle, on or off.
     pub fn new(enabled: bool) -> Self {
-        let quota =
-            Quota::per_minute(NonZeroU32::MIN).allow_burst(NonZeroU32::new(5).expect("5 > 0"));
+        let quota = LOGIN_BUDGET.quota();
         Self {
             enabled,
             by_ip: Arc::new(DefaultKeyedRateLimiter::dashmap(quota)),
             by_name: Arc::new(DefaultKeyedRateLimiter::dashmap(quota)),
+            shared: None,
         }
     }
 
+    /// On PostgreSQL, counts attempts in the database, for every instance together.
+    pub fn shared_through(mut self, db: &Db) -> Self {
+        if matches!(db, Db::Postgres(_)) {
+            self.shared = Some(db.clone());
+        }
+        self
+    }
+
     /// Counts one attempt for this address and this (trimmed) account name.
-    pub fn check(&self, ip: IpAddr, name: &str) -> AppResult<()> {
+    pub async fn check(&self, ip: IpAddr, name: &str) -> AppResult<()> {
         if !self.enabled {
             return Ok(());
+        }
+        if let Some(db) = &self.shared {
+            let network = crate::client_ip::client_network(ip);
+            LOGIN_BUDGET
+                .take_shared(db, &format!("login-from {network}"))
+                .await?;
+            return LOGIN_BUDGET
+                .take_shared(db, &format!("login-as {}", name.to_lowercase()))
+                .await;
         }
         let wait = |not_until: governor::NotUntil<_>| AppError::RateLimited {
             retry_after_secs: not_until
@@ -147,6 +228,11 @@ impl LoginThrottle {
         self.by_ip.retain_recent();
         self.by_name.retain_recent();
     }
+}
+
+/// Forgets the shared budgets that have fully recovered (called periodically; PostgreSQL only).
+pub async fn prune_shared(db: &Db) -> AppResult<i64> {
+    Ok(store::rate_limits::forget_recovered(db, store::now_ms()).await?)
 }
 
 fn check(limiter: &Limiter, ip: IpAddr) -> AppResult<()> {
@@ -171,13 +257,13 @@ mod tests {
         RateLimits::from_config(&config)
     }
 
-    #[test]
-    fn a_client_gets_its_burst_then_waits() {
+    #[tokio::test]
+    async fn a_client_gets_its_burst_then_waits() {
         let limits = limits(2, 2);
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        assert!(limits.check_write("blog", ip).is_ok());
-        assert!(limits.check_write("blog", ip).is_ok());
-        match limits.check_write("blog", ip) {
+        assert!(limits.check_write("blog", ip).await.is_ok());
+        assert!(limits.check_write("blog", ip).await.is_ok());
+        match limits.check_write("blog", ip).await {
             Err(AppError::RateLimited { retry_after_secs }) => {
                 assert!((1..=30).contains(&retry_after_secs))
             }
@@ -185,27 +271,30 @@ mod tests {
         }
         let other: IpAddr = "192.0.2.2".parse().unwrap();
         assert!(
-            limits.check_write("blog", other).is_ok(),
+            limits.check_write("blog", other).await.is_ok(),
             "another client has its own budget"
         );
     }
 
-    #[test]
-    fn one_ipv6_subscriber_cannot_hop_addresses_inside_its_64() {
+    #[tokio::test]
+    async fn one_ipv6_subscriber_cannot_hop_addresses_inside_its_64() {
         let limits = limits(1, 1);
         assert!(
             limits
                 .check_write("blog", "2001:db8:1:2::1".parse().unwrap())
+                .await
                 .is_ok()
         );
         assert!(
             limits
                 .check_write("blog", "2001:db8:1:2::ffff".parse().unwrap())
+                .await
                 .is_err()
         );
         assert!(
             limits
                 .check_write("blog", "2001:db8:1:3::1".parse().unwrap())
+                .await
                 .is_ok()
         );
     }

@@ -50,6 +50,10 @@ pub struct AppState {
     pub mail_wake: MailWake,
     /// Sign-in providers and their outbound HTTP client.
     pub auth: Arc<crate::auth::providers::Providers>,
+    /// This instance among those sharing a PostgreSQL database.
+    pub instance: crate::cluster::Instance,
+    /// Whether shutdown has begun (`/readyz`).
+    pub readiness: crate::readiness::Readiness,
     /// `server.trusted_proxies`, shared with the client-address extractor.
     trusted_proxies: Arc<[ipnet::IpNet]>,
 }
@@ -69,17 +73,22 @@ impl AppState {
         let sessions = SessionBackend::open(&db)
             .await
             .context("preparing the sessions table")?;
+        let caches = Caches::new(Duration::from_millis(config.server.thread_cache_ms));
+        let instance = crate::cluster::Instance::default();
+        instance.announce_changes(&db, &caches);
         let auth = crate::auth::providers::Providers::from_config(&config.auth)
             .context("configuring sign-in providers")?;
         Ok(Self {
             trusted_proxies: config.server.trusted_proxies.clone().into(),
+            readiness: crate::readiness::Readiness::default(),
+            instance,
             auth: Arc::new(auth),
             sessions,
-            login_throttle: LoginThrottle::new(config.limits.enabled),
+            login_throttle: LoginThrottle::new(config.limits.enabled).shared_through(&db),
             mail_wake: MailWake::default(),
             sites: Sites::from_config(&config),
-            limits: RateLimits::from_config(&config),
-            caches: Caches::new(Duration::from_millis(config.server.thread_cache_ms)),
+            limits: RateLimits::from_config(&config).shared_through(&db),
+            caches,
             fingerprints: Fingerprints::new(secret.expose()),
             public_origin: public_url.origin().ascii_serialization().into(),
             public_base: public_url.as_str().trim_end_matches('/').into(),

@@ -59,6 +59,7 @@ pub async fn submit(
     state
         .login_throttle
         .check(ip, name)
+        .await
         .map_err(|err| match err {
             AppError::RateLimited { retry_after_secs } => AdminError::RateLimited(retry_after_secs),
             other => other.into(),

@@ -39,6 +39,7 @@ pub async fn list(
             return Ok(json_bytes(body));
         }
     }
+    let version = state.caches.version();
     let (site_id, uri) = &key;
     let thread = store::threads::find(&state.db, site_id, uri).await?;
     let rows = match &thread {
@@ -69,7 +70,10 @@ pub async fn list(
     // Only pages that have a thread are remembered: any address can be asked for, and an
     // unknown page costs one index probe, not memory.
     if anonymous && thread.is_some() {
-        state.caches.threads.put(key, body.clone());
+        let caches = &state.caches;
+        caches
+            .threads
+            .put_if(key, body.clone(), || caches.unchanged_since(version));
     }
     Ok(json_bytes(body))
 }
@@ -84,7 +88,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     let site = state.sites.get(&input.site)?;
     super::check_write_origin(&state, &site, &headers)?;
-    state.limits.check_write(site.id(), ip)?;
+    state.limits.check_write(site.id(), ip).await?;
     let submitted = comments::submit(&state, &site, &viewer, ip, input).await?;
     // The author always sees their own comment as theirs; one judged spam looks merely held,
     // which teaches a spammer nothing about the rules.

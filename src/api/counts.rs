@@ -54,6 +54,7 @@ pub async fn count(
         }
     }
     if !missing.is_empty() {
+        let version = state.caches.version();
         let found: BTreeMap<String, i64> =
             store::threads::approved_counts(&state.db, site.id(), &missing)
                 .await?
@@ -61,10 +62,12 @@ pub async fn count(
                 .collect();
         for uri in missing {
             let count = found.get(&uri).copied().unwrap_or(0);
-            state
-                .caches
+            let caches = &state.caches;
+            caches
                 .counts
-                .put((site.id().to_string(), uri.clone()), count);
+                .put_if((site.id().to_string(), uri.clone()), count, || {
+                    caches.unchanged_since(version)
+                });
             counts.insert(uri, count);
         }
     }

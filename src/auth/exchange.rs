@@ -33,7 +33,7 @@ pub async fn exchange(
     headers: HeaderMap,
     AppJson(input): AppJson<ExchangeInput>,
 ) -> AppResult<axum::Json<Value>> {
-    state.limits.check_sign_in(ip)?;
+    state.limits.check_sign_in(ip).await?;
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if origin != Some(&*state.public_origin) {
         return Err(AppError::OriginNotAllowed);

@@ -112,7 +112,7 @@ pub async fn start(
     AppQuery(query): AppQuery<StartQuery>,
 ) -> Response {
     let back_to = full_page_return(&state, &query);
-    let begun = match state.limits.check_sign_in(ip) {
+    let begun = match state.limits.check_sign_in(ip).await {
         Err(AppError::RateLimited { retry_after_secs }) => {
             Err(SignInError::rate_limited(retry_after_secs))
         }

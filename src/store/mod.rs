@@ -19,6 +19,8 @@ pub use sqlite::SqlitePools;
 use crate::config::DatabaseConfig;
 
 pub mod admins;
+pub mod backup;
+pub mod cluster;
 pub mod comments;
 pub mod credentials;
 pub mod export;
@@ -27,6 +29,7 @@ pub mod import;
 pub mod mail;
 pub mod moderation;
 pub mod new_comment;
+pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
 pub mod site_rules;
@@ -154,6 +157,14 @@ impl Db {
         match self {
             Self::Sqlite(_) => "sqlite",
             Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Whether [`Db::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Self::Sqlite(pools) => pools.writes.is_closed(),
+            Self::Postgres(pool) => pool.is_closed(),
         }
     }
 

@@ -54,6 +54,15 @@ impl Admin {
         admin
     }
 
+    /// The same browser (cookies, CSRF token) talking to another instance of the cluster.
+    pub fn on(&self, app: &TestApp) -> Self {
+        Self {
+            client: self.client.clone(),
+            base: app.base.clone(),
+            csrf: self.csrf.clone(),
+        }
+    }
+
     pub async fn page(&self, path: &str) -> String {
         let response = self
             .client

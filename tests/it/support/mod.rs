@@ -91,6 +91,28 @@ macro_rules! on_both_engines {
 }
 pub(crate) use on_both_engines;
 
+/// Stories only PostgreSQL can tell (several instances on one database); under CI a missing
+/// PostgreSQL fails them rather than skipping.
+macro_rules! on_postgres {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if $crate::support::postgres_url().is_none() {
+                    assert!(
+                        std::env::var_os("CI").is_none(),
+                        "REPLYBOX_TEST_POSTGRES_URL is not set under CI: the PostgreSQL stories cannot be skipped"
+                    );
+                    eprintln!("REPLYBOX_TEST_POSTGRES_URL is not set: skipping");
+                    return;
+                }
+                self::stories::$name($crate::support::Engine::Postgres).await;
+            }
+        )*
+    };
+}
+pub(crate) use on_postgres;
+
 mod database;
 
 pub use database::{Inspector, TestDatabase, postgres_url};
@@ -128,7 +150,19 @@ impl TestApp {
         Self::on_database(db, &toml).await
     }
 
+    /// A second instance on this one's database and configuration, with its own memory (caches,
+    /// limiters, mail worker): what a cluster behind a load balancer runs.
+    pub async fn another_instance(&self) -> Self {
+        let url = self.db.as_ref().expect("a database").url.clone();
+        Self::on_url(&url, None, &self.toml).await
+    }
+
     async fn on_database(db: TestDatabase, toml: &str) -> Self {
+        let url = db.url.clone();
+        Self::on_url(&url, Some(db), toml).await
+    }
+
+    async fn on_url(url: &str, db: Option<TestDatabase>, toml: &str) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -137,22 +171,22 @@ impl TestApp {
         let text = format!(
             "[server]\npublic_url = \"http://localhost:{port}\"\n{server_lines}\n[database]\nurl = \"{url}\"\nmax_connections = 4\n\n{rest}",
             port = addr.port(),
-            url = db.url,
         );
         let config = Config::from_toml(&text).expect("test config");
         let toml = toml.to_string();
-        Self::with_parsed_config(config, db, toml, listener).await
+        Self::with_parsed_config(config, url, db, toml, listener).await
     }
 
     async fn with_parsed_config(
         config: Config,
-        db: TestDatabase,
+        url: &str,
+        db: Option<TestDatabase>,
         toml: String,
         listener: tokio::net::TcpListener,
     ) -> Self {
         let addr = listener.local_addr().expect("address");
         let state = AppState::start(config).await.expect("app starts");
-        let inspector = Inspector::open(&db.url).await;
+        let inspector = Inspector::open(url).await;
         let (tx, rx) = oneshot::channel::<()>();
         let server_state = state.clone();
         let server = tokio::spawn(async move {
@@ -167,7 +201,7 @@ impl TestApp {
             client: reqwest::Client::builder().build().expect("client"),
             state,
             inspector,
-            db: Some(db),
+            db,
             toml,
             shutdown: Some(tx),
             server: Some(server),
