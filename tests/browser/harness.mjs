@@ -2,6 +2,7 @@
 // Chromium with third-party cookies blocked (1) or allowed (0). See TESTING.md.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
@@ -282,4 +283,25 @@ export async function until(fn, timeout = 10_000, what = 'condition') {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
     await sleep(100);
   }
+}
+
+/** The node provider with replybox's client registered; resolves with its issuer. */
+export async function startProvider(replyboxOrigin) {
+  const child = spawn('node', ['server.mjs'], {
+    cwd: path.join(REPO, 'tests', 'oidc'),
+    env: {
+      ...process.env,
+      OIDC_CONFORM: '1',
+      OIDC_CLIENTS: JSON.stringify([{
+        client_id: 'replybox-corp', client_secret: 'corp-secret',
+        redirect_uris: [`${replyboxOrigin}/auth/corp/callback`]
+      }])
+    },
+    stdio: ['ignore', 'pipe', 'ignore']
+  });
+  const line = await new Promise((ok, fail) => {
+    readline.createInterface({ input: child.stdout }).once('line', ok);
+    child.once('exit', (code) => fail(new Error(`the OIDC provider exited (${code}): run npm ci in tests/oidc`)));
+  });
+  return { issuer: JSON.parse(line).issuer, stop: () => child.kill() };
 }

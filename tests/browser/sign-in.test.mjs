@@ -4,35 +4,12 @@
 // signs in by taking the whole page to the provider and back.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import readline from 'node:readline';
-import { MODES, REPO, ARTIFACTS, freePort, startReplybox, startBlog, openBrowser, widget, until } from './harness.mjs';
+import { MODES, ARTIFACTS, freePort, startReplybox, startBlog, startProvider, openBrowser, widget, until } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 let env;
-
-/** The node provider with replybox's client registered; resolves with its issuer. */
-async function startProvider(replyboxOrigin) {
-  const child = spawn('node', ['server.mjs'], {
-    cwd: path.join(REPO, 'tests', 'oidc'),
-    env: {
-      ...process.env,
-      OIDC_CONFORM: '1',
-      OIDC_CLIENTS: JSON.stringify([{
-        client_id: 'replybox-corp', client_secret: 'corp-secret',
-        redirect_uris: [`${replyboxOrigin}/auth/corp/callback`]
-      }])
-    },
-    stdio: ['ignore', 'pipe', 'ignore']
-  });
-  const line = await new Promise((ok, fail) => {
-    readline.createInterface({ input: child.stdout }).once('line', ok);
-    child.once('exit', (code) => fail(new Error(`the OIDC provider exited (${code}): run npm ci in tests/oidc`)));
-  });
-  return { issuer: JSON.parse(line).issuer, stop: () => child.kill() };
-}
 
 async function startSignInEnv() {
   const blogPort = await freePort();
