@@ -55,7 +55,7 @@ pub async fn run(state: AppState, wake: DeliveryWake) {
         }
     };
     // Longer than one attempt can take, so a claim outlives the request it covers.
-    let lease_ms = (timeout.as_millis() as i64) * 2 + 30_000;
+    let lease_ms = (timeout.as_millis() as i64) * 2 + 10_000;
     loop {
         if let Err(err) = send_due(&state, &outbound, lease_ms).await {
             tracing::warn!(error = %err, "could not read the webhook deliveries; retrying");
