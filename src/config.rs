@@ -19,16 +19,20 @@ use url::Url;
 pub mod auth;
 mod site;
 mod smtp;
+mod webhook;
 
 pub use site::{GuestEmail, ModerationMode, NotifyOn, SiteConfig};
 pub use smtp::{SmtpConfig, SmtpSecurity};
+pub use webhook::{WebhookConfig, WebhookEvent, WebhookFormat, WebhooksConfig};
 
 const ENV_PREFIX: &str = "REPLYBOX_";
 
 /// The top-level sections the environment may override. Other `REPLYBOX_*` variables (such as
 /// `REPLYBOX_CONFIG`, the config file's path, or the test suite's `REPLYBOX_TEST_POSTGRES_URL`)
 /// are not configuration keys.
-const SECTIONS: &[&str] = &["server", "database", "limits", "log", "smtp", "auth"];
+const SECTIONS: &[&str] = &[
+    "server", "database", "limits", "log", "smtp", "auth", "webhooks",
+];
 
 /// Whether a lower-cased `REPLYBOX_` key (prefix removed; nesting as `__` or, once figment has
 /// split it, as `.`) names a configuration key.
@@ -61,6 +65,8 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// Sign-in providers.
     pub auth: auth::AuthConfig,
+    /// How every site's webhooks may be reached.
+    pub webhooks: WebhooksConfig,
 }
 
 /// `[server]`
@@ -235,7 +241,7 @@ impl Config {
     }
 
     fn from_figment(figment: Figment) -> anyhow::Result<Self> {
-        let config: Config = figment
+        let mut config: Config = figment
             .merge(Env::prefixed(ENV_PREFIX).split("__").filter(|key| {
                 let key = key.as_str().to_ascii_lowercase();
                 is_config_key(&key) && !key.ends_with("_file")
@@ -243,8 +249,19 @@ impl Config {
             .merge(Serialized::globals(secrets_from_files()?))
             .extract()
             .context("invalid configuration")?;
+        for site in &mut config.sites {
+            for (n, hook) in site.webhooks.iter_mut().enumerate() {
+                hook.load_secret_file()
+                    .with_context(|| format!("site {:?}, webhook {}", site.id, n + 1))?;
+            }
+        }
         config.validate()?;
         Ok(config)
+    }
+
+    /// Whether anything consumes comment events (mail or a webhook), so changes record them.
+    pub fn records_events(&self) -> bool {
+        self.smtp.is_some() || self.sites.iter().any(|site| !site.webhooks.is_empty())
     }
 
     /// Checks what serde cannot: unique site ids, origins that are origins.
@@ -278,6 +295,10 @@ impl Config {
                         site.id
                     );
                 }
+            }
+            for (n, hook) in site.webhooks.iter().enumerate() {
+                hook.validate()
+                    .with_context(|| format!("site {:?}, webhook {}", site.id, n + 1))?;
             }
             for origin in &site.origins {
                 normalize_origin(origin).with_context(|| {

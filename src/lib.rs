@@ -30,3 +30,4 @@ pub mod state; // what every request shares, and how an instance starts
 pub mod store; // SQLite / PostgreSQL storage; all SQL lives here
 pub mod telemetry; // logs and metrics
 pub mod time; // epoch milliseconds and RFC 3339
+pub mod webhooks; // comment events POSTed, signed, to the URLs a site configures

@@ -109,7 +109,7 @@ impl AppState {
             db: &self.db,
             caches: &self.caches,
             mail: &self.mail_wake,
-            record_events: self.config.smtp.is_some(),
+            record_events: self.config.records_events(),
         }
     }
 

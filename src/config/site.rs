@@ -53,6 +53,9 @@ pub struct SiteConfig {
     /// provider id of `[auth.providers.*]` and the account's id there.
     #[serde(default)]
     pub moderators: Vec<String>,
+    /// URLs that receive this site's comment events (`[[sites.webhooks]]`).
+    #[serde(default)]
+    pub webhooks: Vec<super::WebhookConfig>,
 }
 
 /// Which new comments send moderators a mail.

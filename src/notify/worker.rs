@@ -34,16 +34,31 @@ pub const ALERT_ACTIONS: [(&str, &str); 5] = [
     ("ban", "Ban the author"),
 ];
 
-/// Runs until the process ends.
+/// Runs until the process ends: turns events into mail and webhook deliveries, sends the mail,
+/// and alongside delivers the webhooks ([`crate::webhooks::deliver`]). With neither `[smtp]`
+/// nor a webhook, no events are recorded and there is nothing to do.
 pub async fn run(state: AppState, wake: MailWake) {
-    let Some(config) = state.config.smtp.clone() else {
+    let deliveries = crate::webhooks::DeliveryWake::default();
+    tokio::join!(
+        events_and_mail(state.clone(), wake, deliveries.clone()),
+        crate::webhooks::deliver::run(state, deliveries),
+    );
+}
+
+async fn events_and_mail(
+    state: AppState,
+    wake: MailWake,
+    deliveries: crate::webhooks::DeliveryWake,
+) {
+    if !state.config.records_events() {
         return;
-    };
-    let mailer = match Mailer::from_config(&config) {
-        Ok(mailer) => mailer,
-        Err(err) => {
+    }
+    let mailer = match state.config.smtp.as_ref().map(Mailer::from_config) {
+        None => None,
+        Some(Ok(mailer)) => Some(mailer),
+        Some(Err(err)) => {
             tracing::error!(error = %err, "mail is configured but cannot be set up; no mail will be sent");
-            return;
+            None
         }
     };
     // Verification mails one client address may cause per hour.
@@ -52,26 +67,38 @@ pub async fn run(state: AppState, wake: MailWake) {
             .allow_burst(NonZeroU32::new(10).expect("10 > 0")),
     );
     loop {
-        if let Err(err) = process_events(&state, &per_requester).await {
-            tracing::warn!(error = %err, "could not turn events into mail; retrying");
+        match process_events(&state, &per_requester).await {
+            Ok(true) => deliveries.wake(),
+            Ok(false) => {}
+            Err(err) => tracing::warn!(error = %err, "could not turn events into mail; retrying"),
         }
-        if let Err(err) = send_due(&state, &mailer).await {
-            tracing::warn!(error = %err, "could not read the outbox; retrying");
+        if let Some(mailer) = &mailer {
+            if let Err(err) = send_due(&state, mailer).await {
+                tracing::warn!(error = %err, "could not read the outbox; retrying");
+            }
         }
         per_requester.retain_recent();
         wake.wait(Duration::from_secs(1)).await;
     }
 }
 
+/// Turns pending events into mail (when `[smtp]` is set) and webhook deliveries; whether any
+/// deliveries were queued.
 async fn process_events(
     state: &AppState,
     per_requester: &DefaultKeyedRateLimiter<String>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
+    let mut queued = false;
     for event in store::mail::pending_events(&state.db, 50).await? {
-        let out = fan_out(state, &event, per_requester).await?;
+        let mut out = match state.config.smtp {
+            Some(_) => fan_out(state, &event, per_requester).await?,
+            None => FanOut::default(),
+        };
+        out.deliveries = crate::webhooks::fan_out(state, &event).await?;
+        queued |= !out.deliveries.is_empty();
         store::mail::complete_event(&state.db, event.id, &out, store::now_ms()).await?;
     }
-    Ok(())
+    Ok(queued)
 }
 
 /// The public address of a comment's page: the URI joined to the site's first origin, or the URI

@@ -5,21 +5,25 @@ use sqlx::FromRow;
 
 use super::{Db, read_db, write_db, write_tx};
 
-/// A change to a comment (created, approved) waiting to become mail: the outbox's input.
+/// A change to a comment (created, approved, rejected…) waiting to become mail and webhook
+/// deliveries: the outboxes' input.
 #[derive(Debug, Clone, FromRow)]
 pub struct MailEvent {
     /// Row id.
     pub id: i64,
-    /// `comment_created` or `comment_approved`.
+    /// `comment_created`, `comment_approved`, `comment_rejected`, `comment_spam` or
+    /// `comment_deleted`.
     pub kind: String,
     /// The comment.
     pub comment_id: i64,
+    /// The status the change gave the comment (unset on events from before webhooks).
+    pub status: Option<String>,
 }
 
 /// Events not yet turned into mail, oldest first.
 pub async fn pending_events(db: &Db, limit: i64) -> sqlx::Result<Vec<MailEvent>> {
     read_db!(db, pool => {
-        sqlx::query_as("SELECT id, kind, comment_id FROM events WHERE processed_at IS NULL ORDER BY id LIMIT $1")
+        sqlx::query_as("SELECT id, kind, comment_id, status FROM events WHERE processed_at IS NULL ORDER BY id LIMIT $1")
             .bind(limit)
             .fetch_all(pool)
             .await
@@ -86,6 +90,8 @@ pub struct FanOut {
     pub subscriptions: Vec<NewSubscription>,
     /// A verification link sent.
     pub verification: Option<NewVerification>,
+    /// Webhook deliveries (see [`super::webhooks`]).
+    pub deliveries: Vec<super::webhooks::NewDelivery>,
 }
 
 /// A verification link: whoever opens it proves `email` for the browser credential that asked.
@@ -102,7 +108,7 @@ pub struct NewVerification {
 }
 
 /// Queues what an event became and marks it processed — together, so a crash in between
-/// neither loses nor duplicates mail.
+/// neither loses nor duplicates mail or webhook deliveries.
 pub async fn complete_event(db: &Db, event_id: i64, out: &FanOut, now: i64) -> sqlx::Result<()> {
     write_tx!(db, tx => {
         let claimed = sqlx::query("UPDATE events SET processed_at = $1 WHERE id = $2 AND processed_at IS NULL")
@@ -132,6 +138,11 @@ pub async fn complete_event(db: &Db, event_id: i64, out: &FanOut, now: i64) -> s
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
                     .bind(mail.kind).bind(&mail.recipient).bind(&mail.subject).bind(&mail.text).bind(&mail.html)
                     .bind(&mail.unsubscribe_url).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            for d in &out.deliveries {
+                sqlx::query(super::webhooks::INSERT_DELIVERY)
+                    .bind(&d.delivery_id).bind(event_id).bind(&d.site).bind(&d.target).bind(d.event).bind(&d.body).bind(now)
                     .execute(&mut *tx).await?;
             }
         }

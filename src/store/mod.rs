@@ -37,6 +37,7 @@ pub mod sqlite;
 pub mod standing;
 pub mod threads;
 pub mod users;
+pub mod webhooks;
 
 /// Runs a statement that only reads against whichever pool is in use; `$pool` names the native
 /// pool (on SQLite, the reading pool, which refuses writes: use [`write_db!`] for those).

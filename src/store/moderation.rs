@@ -196,9 +196,21 @@ pub async fn record(db: &Db, event: &NewAuditEntry<'_>, now: i64) -> sqlx::Resul
     write_db!(db, pool => bind_event!(event, now).execute(pool).await.map(|_| ()))
 }
 
+/// The event a moderator's change of a comment to `status` records for mail and webhooks.
+fn event_kind(status: &str) -> Option<&'static str> {
+    match status {
+        "approved" => Some("comment_approved"),
+        "rejected" => Some("comment_rejected"),
+        "spam" => Some("comment_spam"),
+        "deleted" => Some("comment_deleted"),
+        _ => None,
+    }
+}
+
 /// Moves a comment to `status` and records who did it, in one transaction. Returns the status
-/// it had, or `None` if there is no such comment. With `record_event`, a comment newly approved
-/// also gets a `comment_approved` event for the mail worker, in the same transaction.
+/// it had, or `None` if there is no such comment. With `record_event`, a comment that changes
+/// status also gets an event (`comment_approved`, `comment_rejected`, `comment_spam`,
+/// `comment_deleted`) for the mail worker and webhooks, in the same transaction.
 pub async fn set_status(
     db: &Db,
     id: i64,
@@ -221,10 +233,12 @@ pub async fn set_status(
                 sqlx::query("UPDATE comments SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&mut *tx).await?;
                 let event = NewAuditEntry { site: &site, comment_id: Some(id), actor, action, before: Some(&before), after: Some(status), detail: None };
                 bind_event!(event, now).execute(&mut *tx).await?;
-                if record_event && status == "approved" && before != "approved" {
-                    sqlx::query("INSERT INTO events (kind, comment_id, created_at) VALUES ('comment_approved', $1, $2)")
+                if let Some(kind) = event_kind(status).filter(|_| record_event && before != status) {
+                    sqlx::query("INSERT INTO events (kind, comment_id, created_at, status) VALUES ($1, $2, $3, $4)")
+                        .bind(kind)
                         .bind(id)
                         .bind(now)
+                        .bind(status)
                         .execute(&mut *tx)
                         .await?;
                 }

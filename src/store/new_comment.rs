@@ -128,8 +128,8 @@ static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The new comment's event, in the same transaction (SQLite: the comment was the last insert).
-const SQLITE_EVENT: &str = "INSERT INTO events (kind, comment_id, created_at) \
-     VALUES ('comment_created', last_insert_rowid(), $4)";
+const SQLITE_EVENT: &str = "INSERT INTO events (kind, comment_id, created_at, status) \
+     SELECT 'comment_created', id, $4, status FROM comments WHERE id = last_insert_rowid()";
 
 const THREAD_LOCKED: &str = "SELECT locked FROM threads WHERE site = $1 AND uri = $2";
 
@@ -283,9 +283,10 @@ async fn insert_on_postgres(pool: &sqlx::PgPool, new: &NewComment) -> sqlx::Resu
             .fetch_one(&mut *tx)
             .await?;
         if new.record_event {
-            sqlx::query("INSERT INTO events (kind, comment_id, created_at) VALUES ('comment_created', $1, $2)")
+            sqlx::query("INSERT INTO events (kind, comment_id, created_at, status) VALUES ('comment_created', $1, $2, $3)")
                 .bind(row.id)
                 .bind(new.created_at)
+                .bind(new.status)
                 .execute(&mut *tx)
                 .await?;
         }

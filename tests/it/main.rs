@@ -23,4 +23,5 @@ mod sign_in;
 mod sign_in_attacks;
 mod sign_in_outages;
 mod sign_in_support;
+mod webhooks;
 mod widget_assets;
