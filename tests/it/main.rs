@@ -15,6 +15,7 @@ mod headers;
 mod imports;
 mod mail;
 mod moderation_rules;
+mod openapi;
 mod operations;
 mod rate_limits;
 mod sign_in;
