@@ -8,5 +8,6 @@
 mod answers;
 mod contract;
 mod fields;
+mod found;
 mod routes;
 mod signed_in;
