@@ -9,5 +9,6 @@ mod answers;
 mod contract;
 mod fields;
 mod found;
+mod refusals;
 mod routes;
 mod signed_in;
