@@ -63,6 +63,7 @@ fn widget_api(state: &AppState) -> Router<AppState> {
         .route("/api/comments", get(comments::list).post(comments::create))
         .route("/api/counts", post(counts::count))
         .route("/api/session", get(session::show).delete(session::sign_out))
+        .route("/api/openapi.json", get(api::openapi::serve))
         .route_layer(middleware::from_fn_with_state(state.clone(), limit_reads))
 }
 

@@ -86,6 +86,10 @@ pub async fn create(
     headers: HeaderMap,
     AppJson(input): AppJson<CommentInput>,
 ) -> AppResult<Response> {
+    // Without `Origin` nothing is written anywhere: refused before the site is even looked up.
+    if !headers.contains_key(header::ORIGIN) {
+        return Err(crate::error::AppError::OriginNotAllowed);
+    }
     let site = state.sites.get(&input.site)?;
     super::check_write_origin(&state, &site, &headers)?;
     state.limits.check_write(site.id(), ip).await?;

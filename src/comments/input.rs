@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::whole_number;
 use crate::error::{AppError, AppResult};
 use crate::names::one_line;
 use crate::sites::Site;
@@ -27,7 +28,7 @@ pub struct CommentInput {
     #[serde(default)]
     pub title: Option<String>,
     /// Comment replied to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::optional_i64")]
     pub parent: Option<i64>,
     /// Markdown.
     pub body: String,
@@ -38,7 +39,7 @@ pub struct CommentInput {
     #[serde(default)]
     pub honeypot: Option<String>,
     /// Milliseconds between the form being shown and sent, as the widget measured them.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number::optional_u64")]
     pub compose_ms: Option<u64>,
     /// Mail me replies to this comment (needs an email address; verified first).
     #[serde(default)]

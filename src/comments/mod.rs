@@ -13,6 +13,7 @@ use crate::telemetry;
 mod input;
 pub mod reply;
 pub mod submit;
+mod whole_number;
 
 pub use input::{CommentInput, GuestInput, MAX_URI_CHARS, page_uri};
 pub use submit::{Submitted, submit};

@@ -16,6 +16,7 @@ mod headers;
 mod imports;
 mod mail;
 mod moderation_rules;
+mod openapi;
 mod operations;
 mod rate_limits;
 mod service;
