@@ -304,3 +304,78 @@ async fn backup_points_a_postgresql_operator_to_pg_dump() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("pg_dump"));
 }
+
+/// deploy/replybox.service: systemd accepts every line, the hardening an operator expects is
+/// there, and the environment it sets is a configuration replybox starts with.
+#[tokio::test]
+async fn the_systemd_unit_is_valid_hardened_and_its_environment_serves() {
+    let unit = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/deploy/replybox.service"
+    ))
+    .unwrap();
+    for line in [
+        "DynamicUser=yes",
+        "StateDirectory=replybox",
+        "ProtectSystem=strict",
+        "ProtectHome=yes",
+        "NoNewPrivileges=yes",
+        "PrivateTmp=yes",
+        "CapabilityBoundingSet=",
+    ] {
+        assert!(unit.lines().any(|l| l == line), "{line} in the unit");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    if Command::new("systemd-analyze")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let local = dir.path().join("replybox.service");
+        std::fs::write(&local, unit.replace("/usr/local/bin/replybox", BIN)).unwrap();
+        let verify = Command::new("systemd-analyze")
+            .arg("verify")
+            .arg(&local)
+            .output()
+            .unwrap();
+        let complaints = String::from_utf8_lossy(&verify.stderr).to_string();
+        assert!(
+            verify.status.success() && complaints.trim().is_empty(),
+            "systemd-analyze verify: {complaints}"
+        );
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "systemd-analyze is required under CI"
+        );
+    }
+    let mut command = Command::new(BIN);
+    command.args(["migrate", "--config", "/nonexistent.toml"]);
+    for line in unit.lines() {
+        if let Some((key, value)) = line
+            .strip_prefix("Environment=")
+            .and_then(|kv| kv.split_once('='))
+        {
+            command.env(
+                key,
+                value.replace("/var/lib/replybox", state.to_str().unwrap()),
+            );
+        }
+    }
+    let migrated = command.output().unwrap();
+    assert!(
+        migrated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    assert!(
+        state.join("replybox.db").exists(),
+        "the database is in the state folder"
+    );
+    let logged = String::from_utf8_lossy(&migrated.stdout);
+    assert!(
+        logged.lines().all(|l| l.starts_with('{')),
+        "JSON logs: {logged}"
+    );
+}
