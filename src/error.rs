@@ -54,6 +54,9 @@ pub enum AppError {
     /// The same author just posted the same text on the same page.
     #[error("duplicate comment")]
     DuplicateComment,
+    /// This reader already reported this comment.
+    #[error("already reported")]
+    AlreadyReported,
     /// The thread no longer takes comments.
     #[error("thread locked")]
     ThreadLocked,
@@ -126,7 +129,7 @@ impl AppError {
             | Self::ThreadLocked
             | Self::Banned => StatusCode::FORBIDDEN,
             Self::InvalidCredential => StatusCode::UNAUTHORIZED,
-            Self::DuplicateComment => StatusCode::CONFLICT,
+            Self::DuplicateComment | Self::AlreadyReported => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -151,6 +154,7 @@ impl AppError {
             Self::ThreadLocked => "thread_locked",
             Self::Banned => "banned",
             Self::DuplicateComment => "duplicate_comment",
+            Self::AlreadyReported => "already_reported",
             Self::InvalidCredential => "invalid_credential",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
@@ -176,6 +180,7 @@ impl AppError {
             Self::ThreadLocked => "Comments are closed.".into(),
             Self::Banned => "You cannot comment here.".into(),
             Self::DuplicateComment => "You already posted this comment.".into(),
+            Self::AlreadyReported => "You already reported this comment.".into(),
             Self::InvalidCredential => "Your sign-in has expired.".into(),
             Self::PayloadTooLarge => "The request body is too large.".into(),
             Self::UnsupportedMediaType => "Send JSON with Content-Type: application/json.".into(),

@@ -58,9 +58,10 @@ pub fn router(state: AppState) -> Router {
 
 /// The JSON API the widget calls (DESIGN.md "Public API"), behind the read rate limit.
 fn widget_api(state: &AppState) -> Router<AppState> {
-    use api::{comments, counts, session};
+    use api::{comments, counts, flags, session};
     Router::new()
         .route("/api/comments", get(comments::list).post(comments::create))
+        .route("/api/comments/{id}/flags", post(flags::create))
         .route("/api/counts", post(counts::count))
         .route("/api/session", get(session::show).delete(session::sign_out))
         .route("/api/openapi.json", get(api::openapi::serve))

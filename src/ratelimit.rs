@@ -61,6 +61,8 @@ pub struct RateLimits {
     sign_ins: Arc<Limiter>,
     sign_in_budget: Budget,
     writes_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
+    /// Reports of comments: the same budget as comments, counted apart.
+    reports_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
     /// The database holding the budgets every instance shares (PostgreSQL only).
     shared: Option<Db>,
 }
@@ -77,23 +79,26 @@ impl RateLimits {
             per_minute: limits.sign_ins_per_minute,
             burst: limits.sign_in_burst,
         };
-        let writes_by_site = config
-            .sites
-            .iter()
-            .map(|site| {
-                let budget = Budget {
-                    per_minute: site.writes_per_minute.unwrap_or(limits.writes_per_minute),
-                    burst: limits.write_burst,
-                };
-                (site.id.clone(), (Limiter::dashmap(budget.quota()), budget))
-            })
-            .collect();
+        let by_site = || -> HashMap<String, (Limiter, Budget)> {
+            config
+                .sites
+                .iter()
+                .map(|site| {
+                    let budget = Budget {
+                        per_minute: site.writes_per_minute.unwrap_or(limits.writes_per_minute),
+                        burst: limits.write_burst,
+                    };
+                    (site.id.clone(), (Limiter::dashmap(budget.quota()), budget))
+                })
+                .collect()
+        };
         Self {
             enabled: limits.enabled,
             reads: Arc::new(Limiter::dashmap(reads.quota())),
             sign_ins: Arc::new(Limiter::dashmap(sign_in_budget.quota())),
             sign_in_budget,
-            writes_by_site: Arc::new(writes_by_site),
+            writes_by_site: Arc::new(by_site()),
+            reports_by_site: Arc::new(by_site()),
             shared: None,
         }
     }
@@ -131,15 +136,32 @@ impl RateLimits {
 
     /// Counts a new comment by this client on this site.
     pub async fn check_write(&self, site: &str, ip: IpAddr) -> AppResult<()> {
+        self.check_site(&self.writes_by_site, "write", site, ip)
+            .await
+    }
+
+    /// Counts a report of a comment by this client on this site.
+    pub async fn check_report(&self, site: &str, ip: IpAddr) -> AppResult<()> {
+        self.check_site(&self.reports_by_site, "report", site, ip)
+            .await
+    }
+
+    async fn check_site(
+        &self,
+        limiters: &HashMap<String, (Limiter, Budget)>,
+        what: &str,
+        site: &str,
+        ip: IpAddr,
+    ) -> AppResult<()> {
         if !self.enabled {
             return Ok(());
         }
-        let Some((limiter, budget)) = self.writes_by_site.get(site) else {
+        let Some((limiter, budget)) = limiters.get(site) else {
             return Err(AppError::UnknownSite);
         };
         match &self.shared {
             Some(db) => {
-                let key = format!("write {site} {}", crate::client_ip::client_network(ip));
+                let key = format!("{what} {site} {}", crate::client_ip::client_network(ip));
                 budget.take_shared(db, &key).await
             }
             None => check(limiter, ip),
@@ -150,7 +172,9 @@ impl RateLimits {
     pub fn prune(&self) -> usize {
         let mut tracked = 0;
         let shared = [self.reads.as_ref(), self.sign_ins.as_ref()];
-        let writes = self.writes_by_site.values().map(|(limiter, _)| limiter);
+        let writes = (self.writes_by_site.values())
+            .chain(self.reports_by_site.values())
+            .map(|(limiter, _)| limiter);
         for limiter in shared.into_iter().chain(writes) {
             limiter.retain_recent();
             limiter.shrink_to_fit();

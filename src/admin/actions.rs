@@ -18,8 +18,13 @@ pub async fn act(State(state): State<AppState>, form: AdminForm) -> Result<Redir
         Some((word, id)) => (word, Some(id)),
         None => (act, None),
     };
-    let action = Action::parse(word)
-        .ok_or_else(|| AdminError::BadRequest(format!("Unknown action {word:?}.")))?;
+    let action = match word {
+        "dismiss" => None,
+        word => Some(
+            Action::parse(word)
+                .ok_or_else(|| AdminError::BadRequest(format!("Unknown action {word:?}.")))?,
+        ),
+    };
     let ids: Vec<i64> = match one {
         Some(id) => vec![
             id.parse()
@@ -32,10 +37,11 @@ pub async fn act(State(state): State<AppState>, form: AdminForm) -> Result<Redir
     }
     let me: &Moderator = &form.moderator;
     for id in ids {
-        actions::apply(state.desk(), id, action, &me.actor(), |site| {
-            me.may_moderate(site)
-        })
-        .await?;
+        let allowed = |site: &str| me.may_moderate(site);
+        match action {
+            Some(action) => actions::apply(state.desk(), id, action, &me.actor(), allowed).await?,
+            None => actions::dismiss_reports(state.desk(), id, &me.actor(), allowed).await?,
+        }
     }
     Ok(Redirect::to(&back_to(form.get("back"))))
 }

@@ -45,7 +45,10 @@ pub async fn show(
     let page = CommentPage {
         me: me.account.name.clone(),
         csrf: me.csrf.clone(),
-        card: Card::from(row),
+        card: Card::all(&state.db, vec![row])
+            .await?
+            .pop()
+            .expect("one card for one row"),
         back: format!("/admin/comments/{id}"),
     };
     Ok(Html(page.render()?))

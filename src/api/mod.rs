@@ -9,6 +9,7 @@ use crate::state::AppState;
 
 pub mod comments;
 pub mod counts;
+pub mod flags;
 pub mod openapi;
 pub mod session;
 pub mod view;

@@ -37,6 +37,10 @@ pub struct SiteConfig {
     /// Hold comments from sign-in identities younger than this many minutes (0: never).
     #[serde(default)]
     pub new_identity_minutes: u64,
+    /// A published comment reported by this many readers (distinct credentials on distinct
+    /// networks) goes back to Pending, "reported by N readers" (0: never).
+    #[serde(default = "three_reporters")]
+    pub flags_to_hold: u32,
     /// A comment sent sooner than this many seconds after the form was shown is spam (0: never).
     #[serde(default = "three")]
     pub min_seconds_to_write: u64,
@@ -95,6 +99,10 @@ pub enum GuestEmail {
 
 fn yes() -> bool {
     true
+}
+
+fn three_reporters() -> u32 {
+    3
 }
 
 fn two() -> usize {

@@ -144,6 +144,24 @@ pub async fn apply(
     Ok(())
 }
 
+/// Closes the readers' open reports of a comment (its status stays as it is), logged as
+/// `dismiss_reports`; the same checks as [`apply`].
+pub async fn dismiss_reports(
+    desk: Desk<'_>,
+    id: i64,
+    actor: &str,
+    allowed: impl Fn(&str) -> bool,
+) -> AppResult<()> {
+    let comment = store::moderation::find(desk.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !allowed(&comment.site) {
+        return Err(not_your_site());
+    }
+    store::flags::dismiss(desk.db, id, actor, store::now_ms()).await?;
+    Ok(())
+}
+
 /// The refusal for a comment on a site the moderator does not moderate.
 pub fn not_your_site() -> AppError {
     AppError::forbidden(

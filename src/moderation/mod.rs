@@ -20,6 +20,7 @@ use crate::config::ModerationMode;
 
 pub mod actions;
 pub mod bans;
+pub mod reports;
 pub mod role;
 pub mod words;
 

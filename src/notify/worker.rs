@@ -143,9 +143,16 @@ async fn fan_out(
     let page = page_url(&site, &comment.uri);
     if event.kind == "comment_created" {
         subscribe_and_verify(state, &site, &comment, &mut out, per_requester, now).await?;
-        let alert = !site.config.notify.is_empty()
-            && (site.config.notify_on == NotifyOn::All
-                || comment.status == Status::Pending.as_str());
+    }
+    let held = comment.status == Status::Pending.as_str();
+    let alert = !site.config.notify.is_empty()
+        && match event.kind.as_str() {
+            "comment_created" => site.config.notify_on == NotifyOn::All || held,
+            // Readers' reports sent it back to the queue.
+            "comment_flagged" => held,
+            _ => false,
+        };
+    {
         if alert {
             for recipient in &site.config.notify {
                 let mut buttons = Vec::new();

@@ -24,6 +24,7 @@ pub mod cluster;
 pub mod comments;
 pub mod credentials;
 pub mod export;
+pub mod flags;
 pub mod identities;
 pub mod import;
 pub mod mail;

@@ -48,6 +48,8 @@ pub struct QueueRow {
     pub approved_count: i64,
     /// The author's rejected or spam comments.
     pub rejected_count: i64,
+    /// Readers' reports not yet dismissed.
+    pub open_flags: i64,
 }
 
 const QUEUE_SELECT: &str = "SELECT c.id, t.site, t.uri, c.parent_id, c.author_name, c.author_email, c.author_url, \
@@ -55,7 +57,8 @@ const QUEUE_SELECT: &str = "SELECT c.id, t.site, t.uri, c.parent_id, c.author_na
      (SELECT COUNT(*) FROM comments o WHERE o.status = 'approved' AND (o.user_id = c.user_id OR o.reader_id = c.reader_id \
         OR o.author_email = c.author_email)) AS approved_count, \
      (SELECT COUNT(*) FROM comments o WHERE o.status IN ('rejected', 'spam') AND (o.user_id = c.user_id \
-        OR o.reader_id = c.reader_id OR o.author_email = c.author_email)) AS rejected_count \
+        OR o.reader_id = c.reader_id OR o.author_email = c.author_email)) AS rejected_count, \
+     (SELECT COUNT(*) FROM flags f WHERE f.comment_id = c.id AND f.dismissed_at IS NULL) AS open_flags \
      FROM comments c JOIN threads t ON t.id = c.thread_id";
 
 /// Which comments a queue shows.
@@ -231,6 +234,11 @@ pub async fn set_status(
             None => None,
             Some((before, site)) => {
                 sqlx::query("UPDATE comments SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&mut *tx).await?;
+                if status == "approved" {
+                    // The moderator has judged the reports: only new ones count from now on.
+                    sqlx::query("UPDATE flags SET dismissed_at = $1 WHERE comment_id = $2 AND dismissed_at IS NULL")
+                        .bind(now).bind(id).execute(&mut *tx).await?;
+                }
                 let event = NewAuditEntry { site: &site, comment_id: Some(id), actor, action, before: Some(&before), after: Some(status), detail: None };
                 bind_event!(event, now).execute(&mut *tx).await?;
                 if let Some(kind) = event_kind(status).filter(|_| record_event && before != status) {

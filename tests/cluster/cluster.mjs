@@ -55,15 +55,20 @@ function spawnLogged(cmd, args, tmp, name, opts = {}) {
  * the TOML every instance shares (sites, auth, limits); [server] and [database] are added here.
  * Resolves once the balancer sees every instance ready.
  */
-export async function startCluster({ instances = 3, config, release = false }) {
+export async function startCluster({ instances = 3, config, release = false, database = 'postgres', balancer = true }) {
   const bin = release ? path.join(path.dirname(BIN), '..', 'release', 'replybox') : BIN;
   if (!fs.existsSync(bin)) throw new Error(`replybox binary not found at ${bin}`);
   if (spawnSync('haproxy', ['-v']).status !== 0) throw new Error('haproxy is missing: scripts/test-services installs it');
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'replybox-cluster-'));
   const name = `replybox_cluster_${process.pid}_${Date.now()}`;
-  psql(PG, `CREATE DATABASE ${name}`);
-  const dbUrl = new URL(PG);
-  dbUrl.pathname = `/${name}`;
+  if (database === 'sqlite' && instances !== 1) throw new Error('one instance per SQLite file');
+  let dbUrl = `sqlite://${tmp}/replybox.db`;
+  if (database === 'postgres') {
+    psql(PG, `CREATE DATABASE ${name}`);
+    const url = new URL(PG);
+    url.pathname = `/${name}`;
+    dbUrl = url.toString();
+  }
   const lbPort = await freePort();
   const lb = `http://localhost:${lbPort}`;
   const shared = await config(lb);
@@ -91,6 +96,28 @@ ${shared}`);
     return waitFor(`${node.direct}/readyz`, 200, `instance ${node.index}`, node.proc);
   };
   await Promise.all(nodes.map(start));
+  const stopAll = async (procs) => {
+    for (const p of procs) {
+      if (!p.exited) {
+        const gone = new Promise((ok) => p.child.once('exit', ok));
+        p.child.kill('SIGTERM');
+        if (await Promise.race([gone.then(() => true), sleep(5000).then(() => false)]) === false) {
+          p.child.kill('SIGKILL');
+          await gone;
+        }
+      }
+    }
+    if (database === 'postgres') {
+      try { psql(PG, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } catch { /* best effort */ }
+    }
+    if (!process.env.KEEP_TMP) await fsp.rm(tmp, { recursive: true, force: true });
+  };
+  if (!balancer) {
+    return {
+      lb: nodes[0].direct, tmp, dbUrl, nodes, bin,
+      stop: () => stopAll(nodes.map((n) => n.proc))
+    };
+  }
   const servers = nodes.map((n) => `  server r${n.index} 127.0.0.1:${n.port} check inter 300ms fall 2 rise 2`).join('\n');
   const cfg = path.join(tmp, 'haproxy.cfg');
   await fsp.writeFile(cfg, `global
@@ -127,8 +154,8 @@ ${servers}
     await sleep(50);
   }
   return {
-    lb, lbPort, tmp, dbUrl: dbUrl.toString(), nodes, haproxy, bin,
-    sql: (q) => psql(dbUrl.toString(), q),
+    lb, lbPort, tmp, dbUrl, nodes, haproxy, bin,
+    sql: (q) => psql(dbUrl, q),
     /** `replybox admin add` against the cluster's database, as an operator would. */
     addAdmin(user) {
       const r = spawnSync(bin, ['admin', 'add', user, '--password-stdin', '--config', nodes[0].file],
@@ -141,19 +168,6 @@ ${servers}
       return new Promise((ok) => (node.proc.exited ? ok() : node.proc.child.once('exit', ok)));
     },
     logs: () => [haproxy, ...nodes.map((n) => n.proc)].map((p) => p.log()).join('\n'),
-    async stop() {
-      for (const p of [haproxy, ...nodes.map((n) => n.proc)]) {
-        if (!p.exited) {
-          const gone = new Promise((ok) => p.child.once('exit', ok));
-          p.child.kill('SIGTERM');
-          if (await Promise.race([gone.then(() => true), sleep(5000).then(() => false)]) === false) {
-            p.child.kill('SIGKILL');
-            await gone;
-          }
-        }
-      }
-      try { psql(PG, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } catch { /* best effort */ }
-      if (!process.env.KEEP_TMP) await fsp.rm(tmp, { recursive: true, force: true });
-    }
+    stop: () => stopAll([haproxy, ...nodes.map((n) => n.proc)])
   };
 }

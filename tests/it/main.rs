@@ -12,6 +12,7 @@ mod comments;
 mod concurrent_writes;
 mod counts;
 mod errors;
+mod flags;
 mod headers;
 mod imports;
 mod mail;

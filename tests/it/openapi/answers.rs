@@ -43,6 +43,8 @@ async fn a_guests_answers_fit_the_contract(engine: Engine) {
     assert_eq!((status, body), (StatusCode::OK, json!("ok")));
     let (status, _) = check("get", "/metrics", get("/metrics").await.unwrap()).await;
     assert_eq!(status, StatusCode::OK);
+    let (status, body) = check("get", "/readyz", get("/readyz").await.unwrap()).await;
+    assert_eq!((status, body), (StatusCode::OK, json!("ready")));
 
     let posted = app
         .post(every_field("open", "/contract", "First!"), None)
@@ -53,6 +55,23 @@ async fn a_guests_answers_fit_the_contract(engine: Engine) {
         .as_str()
         .expect("a guest's credential")
         .to_string();
+    let flags = format!("{}/api/comments/{}/flags", app.base, first["comment"]["id"]);
+    let report = || {
+        app.client
+            .post(&flags)
+            .header("Origin", crate::support::BLOG)
+            .bearer_auth(&credential)
+            .json(&json!({"reason": "other"}))
+            .send()
+    };
+    let (status, reported) =
+        check("post", "/api/comments/{id}/flags", report().await.unwrap()).await;
+    assert_eq!(
+        (status, reported),
+        (StatusCode::CREATED, json!({"reported": true}))
+    );
+    let (status, _) = check("post", "/api/comments/{id}/flags", report().await.unwrap()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "once per reader");
     let reply = json!({"site": "open", "uri": "/contract", "parent": first["comment"]["id"], "body": "A reply", "author": {"name": "Ada"}});
     let (status, second) = check(
         "post",

@@ -39,7 +39,9 @@ pub fn operation(path: &str, method: &str) -> &'static Value {
 /// `#/components/schemas/...` resolves.
 fn validator(pointer: &str) -> jsonschema::Validator {
     let mut root = SPEC.clone();
-    root["$ref"] = json!(format!("#{pointer}"));
+    // A URI fragment: path templates' braces are percent-encoded there.
+    let fragment = pointer.replace('{', "%7B").replace('}', "%7D");
+    root["$ref"] = json!(format!("#{fragment}"));
     jsonschema::draft202012::new(&root)
         .unwrap_or_else(|err| panic!("the schema at {pointer} compiles: {err}"))
 }

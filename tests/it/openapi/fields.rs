@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use replybox::api::comments::ThreadQuery;
 use replybox::api::counts::CountsInput;
+use replybox::api::flags::FlagInput;
 use replybox::api::session::SessionQuery;
 use replybox::auth::exchange::ExchangeInput;
 use replybox::auth::flow::{CallbackQuery, StartQuery};
@@ -103,6 +104,12 @@ fn every_request_body_field_serde_reads_is_documented_and_no_other() {
             "post",
             "CountsInput",
             fields_of::<CountsInput>(),
+        ),
+        (
+            "/api/comments/{id}/flags",
+            "post",
+            "FlagInput",
+            fields_of::<FlagInput>(),
         ),
         (
             "/auth/exchange",

@@ -15,7 +15,7 @@ use receiver::Receiver;
 mod chat;
 mod config_errors;
 mod delivery;
-mod receiver;
+pub mod receiver;
 
 on_both_engines!(a_held_comment_arrives_signed_and_carries_no_capability_then_moderation_follows);
 
