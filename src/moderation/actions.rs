@@ -104,12 +104,7 @@ pub async fn apply(
     actor: &str,
     allowed: impl Fn(&str) -> bool,
 ) -> AppResult<()> {
-    let comment = store::moderation::find(desk.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !allowed(&comment.site) {
-        return Err(not_your_site());
-    }
+    let comment = to_moderate(desk, id, allowed).await?;
     let now = store::now_ms();
     store::moderation::set_status(
         desk.db,
@@ -152,14 +147,25 @@ pub async fn dismiss_reports(
     actor: &str,
     allowed: impl Fn(&str) -> bool,
 ) -> AppResult<()> {
+    to_moderate(desk, id, allowed).await?;
+    store::flags::dismiss(desk.db, id, actor, store::now_ms()).await?;
+    Ok(())
+}
+
+/// The comment `id`, if it exists (`not_found`) and `allowed` lets the moderator act on its site
+/// (`not_your_site`).
+async fn to_moderate(
+    desk: Desk<'_>,
+    id: i64,
+    allowed: impl Fn(&str) -> bool,
+) -> AppResult<store::moderation::QueueRow> {
     let comment = store::moderation::find(desk.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if !allowed(&comment.site) {
         return Err(not_your_site());
     }
-    store::flags::dismiss(desk.db, id, actor, store::now_ms()).await?;
-    Ok(())
+    Ok(comment)
 }
 
 /// The refusal for a comment on a site the moderator does not moderate.

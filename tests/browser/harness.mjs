@@ -41,6 +41,28 @@ const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
+ * The stories' limits and sites: limits off (the stories post as fast as a script can; the
+ * bot-speed rule has its own Rust tests), `open` publishes at once, `held` holds everything.
+ */
+export const storySites = (blogOrigin) => `[limits]
+enabled = false
+[[sites]]
+id = "open"
+name = "Open blog"
+origins = ["${blogOrigin}"]
+moderation = "none"
+guests = true
+min_seconds_to_write = 0
+[[sites]]
+id = "held"
+name = "Held blog"
+origins = ["${blogOrigin}"]
+moderation = "all"
+guests = true
+min_seconds_to_write = 0
+`;
+
+/**
  * Starts replybox with a fresh SQLite file; resolves once /healthz answers 200. `extraConfig`,
  * if given, is called with replybox's origin and returns TOML appended to the config.
  */
@@ -57,23 +79,7 @@ listen = "127.0.0.1:${port}"
 public_url = "http://localhost:${port}"
 [database]
 url = "sqlite://${tmp}/replybox.db"
-[limits]
-enabled = false
-# The stories post as fast as a script can; the bot-speed rule has its own Rust tests.
-[[sites]]
-id = "open"
-name = "Open blog"
-origins = ["${blogOrigin}"]
-moderation = "none"
-guests = true
-min_seconds_to_write = 0
-[[sites]]
-id = "held"
-name = "Held blog"
-origins = ["${blogOrigin}"]
-moderation = "all"
-guests = true
-min_seconds_to_write = 0
+${storySites(blogOrigin)}
 ${extra}`);
   // REPLYBOX_* in our own environment (REPLYBOX_BIN, REPLYBOX_TEST_POSTGRES_URL…) would be read
   // as config overrides by the server: the child gets none of them.

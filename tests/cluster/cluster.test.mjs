@@ -7,14 +7,13 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, MODES, freePort, startBlog, startProvider, openBrowser, widget, until } from '../browser/harness.mjs';
+import { ARTIFACTS, MODES, freePort, startBlog, startProvider, storySites, openBrowser, widget, until } from '../browser/harness.mjs';
 import { PASSWORD, startCluster } from './cluster.mjs';
 
 const T = { timeout: 180_000 };
 let cluster, blog, provider;
 
-const sitesAndAuth = (issuer, blogOrigin) => `[limits]
-enabled = false
+const sitesAndAuth = (issuer, blogOrigin) => `${storySites(blogOrigin)}
 [auth]
 allow_private_addresses = true
 [auth.providers.corp]
@@ -23,20 +22,6 @@ name = "Corp"
 issuer = "${issuer}"
 client_id = "replybox-corp"
 client_secret = "corp-secret"
-[[sites]]
-id = "open"
-name = "Open blog"
-origins = ["${blogOrigin}"]
-moderation = "none"
-guests = true
-min_seconds_to_write = 0
-[[sites]]
-id = "held"
-name = "Held blog"
-origins = ["${blogOrigin}"]
-moderation = "all"
-guests = true
-min_seconds_to_write = 0
 `;
 
 /** A cookie jar as a browser keeps one: by host name, whatever the port. */
