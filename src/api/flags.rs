@@ -38,7 +38,7 @@ struct Flagged {
 /// is not public.
 pub async fn create(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     viewer: Viewer,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
@@ -47,6 +47,8 @@ pub async fn create(
     if !headers.contains_key(header::ORIGIN) {
         return Err(AppError::OriginNotAllowed);
     }
+    // Read by hand: axum's own rejection of `abc` or 2^64 would answer in plain text.
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let reason = Reason::parse(&input.reason).ok_or_else(|| {
         AppError::invalid(
             "invalid_reason",

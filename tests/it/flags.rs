@@ -261,6 +261,23 @@ async fn a_report_is_refused_clearly_and_never_half_written(engine: Engine) {
             StatusCode::NOT_FOUND,
             "not_found",
         ),
+        // Ids that are no number, or too large for one, are no comment either (in JSON).
+        (
+            app.client
+                .post(app.url("/api/comments/abc/flags"))
+                .header("Origin", BLOG)
+                .json(&json!({"reason": "spam"})),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            app.client
+                .post(app.url("/api/comments/99999999999999999999/flags"))
+                .header("Origin", BLOG)
+                .json(&json!({"reason": "spam"})),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
         (
             app.client
                 .post(app.url(&format!("/api/comments/{held}/flags")))
