@@ -33,7 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(mail_links())
         .merge(files())
         .route("/healthz", get(healthz))
-        .route("/readyz", get(crate::readiness::readyz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(serve_metrics))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
@@ -190,6 +190,20 @@ async fn strict_transport_security(
 async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {
     if state.db.ping().await {
         Ok("ok")
+    } else {
+        Err(AppError::Unavailable)
+    }
+}
+
+/// `GET /readyz`: 200 `ready` while the instance takes traffic; 503 `shutting_down` once
+/// shutdown began (see [`crate::readiness`]), 503 `unavailable` when the database does not
+/// answer. Before the state is ready the stand-in answers `starting` instead.
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    if state.readiness.is_draining() {
+        return Err(AppError::ShuttingDown);
+    }
+    if state.db.ping().await {
+        Ok("ready")
     } else {
         Err(AppError::Unavailable)
     }

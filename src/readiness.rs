@@ -1,5 +1,6 @@
 //! Whether this instance should be sent traffic, for load balancers and service managers:
-//! `GET /readyz` answers 200 only between "migrations applied" and "shutdown began".
+//! `GET /readyz` (in [`crate::http`]) answers 200 only between "migrations applied" and
+//! "shutdown began".
 //!
 //! `/healthz` says whether the process and its database work at all; `/readyz` says whether a
 //! balancer should route new requests here. Before the state is ready (migrations still
@@ -15,7 +16,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::State;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -57,19 +57,6 @@ impl Readiness {
                 tokio::time::sleep(drain).await;
             }
         }
-    }
-}
-
-/// `GET /readyz`: 200 `ready` while the instance takes traffic; 503 `shutting_down` once
-/// shutdown began, 503 `unavailable` when the database does not answer.
-pub async fn readyz(State(state): State<crate::state::AppState>) -> Result<&'static str, AppError> {
-    if state.readiness.is_draining() {
-        return Err(AppError::ShuttingDown);
-    }
-    if state.db.ping().await {
-        Ok("ready")
-    } else {
-        Err(AppError::Unavailable)
     }
 }
 

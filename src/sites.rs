@@ -16,6 +16,25 @@ pub struct Site {
 }
 
 impl Site {
+    /// The public address of a comment's page: the URI joined to the site's first origin, or the URI
+    /// itself when it is an absolute address on one of the site's origins. Whatever the stored key,
+    /// the link never leaves the site's origins (a key that would, from before keys were checked,
+    /// links to the site's first origin).
+    pub fn page_url(&self, uri: &str) -> String {
+        let mut origins: Vec<&String> = self.origins.iter().collect();
+        origins.sort();
+        let Some(first) = origins.first().and_then(|o| url::Url::parse(o).ok()) else {
+            return String::new();
+        };
+        let on_site = |url: &url::Url| self.origins.contains(&url.origin().ascii_serialization());
+        match url::Url::parse(uri).or_else(|_| first.join(uri)) {
+            Ok(url) if on_site(&url) && url.username().is_empty() && url.password().is_none() => {
+                url.to_string()
+            }
+            _ => first.to_string(),
+        }
+    }
+
     /// The site's id (`data-site`).
     pub fn id(&self) -> &str {
         &self.config.id

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::worker::{ALERT_ACTIONS, link_signature, page_url};
+use super::worker::{ALERT_ACTIONS, link_signature};
 use crate::auth::credential::hash_token;
 use crate::fingerprint::same_secret;
 use crate::html::{Policy, escape};
@@ -90,7 +90,7 @@ pub async fn confirm_action(State(state): State<AppState>, Path(link): Path<Stri
     let page_link = state
         .sites
         .get(&comment.site)
-        .map(|site| page_url(&site, &comment.uri))
+        .map(|site| site.page_url(&comment.uri))
         .unwrap_or_default();
     let body = format!(
         "<p><strong>{}</strong> on <a href=\"{}\">{}</a> ({})</p>\

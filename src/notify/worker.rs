@@ -67,57 +67,62 @@ async fn events_and_mail(
             .allow_burst(NonZeroU32::new(10).expect("10 > 0")),
     );
     loop {
+        let mut more = false;
         match process_events(&state, &per_requester).await {
-            Ok(true) => deliveries.wake(),
-            Ok(false) => {}
+            Ok(turn) => {
+                if turn.queued_deliveries {
+                    deliveries.wake();
+                }
+                more |= turn.more;
+            }
             Err(err) => tracing::warn!(error = %err, "could not turn events into mail; retrying"),
         }
         if let Some(mailer) = &mailer {
-            if let Err(err) = send_due(&state, mailer).await {
-                tracing::warn!(error = %err, "could not read the outbox; retrying");
+            match send_due(&state, mailer).await {
+                Ok(full) => more |= full,
+                Err(err) => tracing::warn!(error = %err, "could not read the outbox; retrying"),
             }
         }
         per_requester.retain_recent();
-        wake.wait(Duration::from_secs(1)).await;
+        // A burst (a thousand held comments, each alerting) drains at the SMTP server's pace,
+        // not a batch a second; failed mail waits for its retry time, so this cannot spin.
+        if !more {
+            wake.wait(Duration::from_secs(1)).await;
+        }
     }
 }
 
-/// Turns pending events into mail (when `[smtp]` is set) and webhook deliveries; whether any
-/// deliveries were queued.
+/// Events turned into mail per turn of the worker, and mails sent per turn.
+const EVENTS_PER_TURN: usize = 50;
+const MAILS_PER_TURN: usize = 20;
+
+/// What one turn of the worker did.
+#[derive(Debug, Default)]
+struct Turn {
+    /// Webhook deliveries were queued.
+    queued_deliveries: bool,
+    /// A batch was full: more may be waiting, so the next turn starts at once.
+    more: bool,
+}
+
+/// Turns pending events into mail (when `[smtp]` is set) and webhook deliveries.
 async fn process_events(
     state: &AppState,
     per_requester: &DefaultKeyedRateLimiter<String>,
-) -> anyhow::Result<bool> {
-    let mut queued = false;
-    for event in store::mail::pending_events(&state.db, 50).await? {
+) -> anyhow::Result<Turn> {
+    let mut turn = Turn::default();
+    let events = store::mail::pending_events(&state.db, EVENTS_PER_TURN as i64).await?;
+    turn.more = events.len() == EVENTS_PER_TURN;
+    for event in events {
         let mut out = match state.config.smtp {
             Some(_) => fan_out(state, &event, per_requester).await?,
             None => FanOut::default(),
         };
         out.deliveries = crate::webhooks::fan_out(state, &event).await?;
-        queued |= !out.deliveries.is_empty();
+        turn.queued_deliveries |= !out.deliveries.is_empty();
         store::mail::complete_event(&state.db, event.id, &out, store::now_ms()).await?;
     }
-    Ok(queued)
-}
-
-/// The public address of a comment's page: the URI joined to the site's first origin, or the URI
-/// itself when it is an absolute address on one of the site's origins. Whatever the stored key,
-/// the link never leaves the site's origins (a key that would, from before keys were checked,
-/// links to the site's first origin).
-pub fn page_url(site: &Site, uri: &str) -> String {
-    let mut origins: Vec<&String> = site.origins.iter().collect();
-    origins.sort();
-    let Some(first) = origins.first().and_then(|o| url::Url::parse(o).ok()) else {
-        return String::new();
-    };
-    let on_site = |url: &url::Url| site.origins.contains(&url.origin().ascii_serialization());
-    match url::Url::parse(uri).or_else(|_| first.join(uri)) {
-        Ok(url) if on_site(&url) && url.username().is_empty() && url.password().is_none() => {
-            url.to_string()
-        }
-        _ => first.to_string(),
-    }
+    Ok(turn)
 }
 
 async fn fan_out(
@@ -140,7 +145,7 @@ async fn fan_out(
     };
     let now = store::now_ms();
     let base = state.public_base();
-    let page = page_url(&site, &comment.uri);
+    let page = site.page_url(&comment.uri);
     if event.kind == "comment_created" {
         subscribe_and_verify(state, &site, &comment, &mut out, per_requester, now).await?;
     }
@@ -281,9 +286,12 @@ pub fn link_signature(state: &AppState, id: &str, comment_id: i64, action: &str)
         .to_string()
 }
 
-async fn send_due(state: &AppState, mailer: &Mailer) -> anyhow::Result<()> {
+/// Sends what is due, at most a batch; whether the batch was full.
+async fn send_due(state: &AppState, mailer: &Mailer) -> anyhow::Result<bool> {
     let now = store::now_ms();
-    for mail in store::mail::due_mail(&state.db, now, MAX_ATTEMPTS, 20).await? {
+    let due = store::mail::due_mail(&state.db, now, MAX_ATTEMPTS, MAILS_PER_TURN as i64).await?;
+    let full = due.len() == MAILS_PER_TURN;
+    for mail in due {
         // Claim it for a minute, so another instance does not send it too.
         if !store::mail::claim(&state.db, mail.id, now, now + 60_000).await? {
             continue;
@@ -298,7 +306,7 @@ async fn send_due(state: &AppState, mailer: &Mailer) -> anyhow::Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(full)
 }
 
 #[cfg(test)]
@@ -338,7 +346,7 @@ mod tests {
             ),
             ("javascript:alert(1)", "https://blog.example/"),
         ] {
-            assert_eq!(page_url(&site, uri), link, "{uri}");
+            assert_eq!(site.page_url(uri), link, "{uri}");
         }
     }
 }

@@ -82,7 +82,7 @@ pub async fn fan_out(state: &AppState, event: &MailEvent) -> anyhow::Result<Vec<
     let Some(kind) = event_for(event, &comment.status) else {
         return Ok(Vec::new());
     };
-    let page = crate::notify::worker::page_url(&site, &comment.uri);
+    let page = site.page_url(&comment.uri);
     let mut deliveries = Vec::new();
     for hook in site.config.webhooks.iter().filter(|hook| hook.wants(kind)) {
         let delivery_id = uuid::Uuid::new_v4().to_string();
