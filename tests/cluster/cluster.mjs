@@ -153,6 +153,10 @@ ${servers}
     await r.arrayBuffer();
     await sleep(50);
   }
+  if (seen.size < instances) {
+    await stopAll([haproxy, ...nodes.map((n) => n.proc)]);
+    throw new Error(`the balancer routed to ${[...seen]} only, not to all ${instances} instances`);
+  }
   return {
     lb, lbPort, tmp, dbUrl, nodes, haproxy, bin,
     sql: (q) => psql(dbUrl, q),
