@@ -55,7 +55,7 @@ pub async fn create(
             "A report's reason is spam, abuse, off_topic or other.",
         )
     })?;
-    let comment = store::moderation::find(&state.db, id)
+    let comment = store::comments::place(&state.db, id)
         .await?
         .filter(|c| c.status == Status::Approved.as_str())
         .ok_or(AppError::NotFound)?;

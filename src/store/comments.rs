@@ -55,3 +55,24 @@ pub async fn visible_in_thread(
     );
     read_db!(db, pool => sqlx::query_as(&sql).bind(thread_id).bind(reader_id).fetch_all(pool).await)
 }
+
+/// Where a comment stands: its site, page and status (what a reader's report needs to know).
+#[derive(Debug, Clone, FromRow)]
+pub struct CommentPlace {
+    /// Site id.
+    pub site: String,
+    /// Page URI.
+    pub uri: String,
+    /// Status word.
+    pub status: String,
+}
+
+/// A comment's site, page and status, by id (one index probe, unlike the moderators' view).
+pub async fn place(db: &Db, id: i64) -> sqlx::Result<Option<CommentPlace>> {
+    read_db!(db, pool => {
+        sqlx::query_as("SELECT t.site, t.uri, c.status FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
