@@ -115,3 +115,21 @@ let replyTo = null; // the comment being answered, or null
 let busy = false;
 let shown = Date.now(); // when the form appeared: the server treats instant posts as bots
 const MAX_DEPTH = 3;
+
+// ---- What the on-demand moderator tools (embed/moderate.js) may use. They set RB.tools, a
+// function of a comment returning the element added to its tool bar (or null), then call
+// RB.rerender(); after acting they call RB.reload() to read the thread again.
+const RB = window.replybox = {
+  api, h, lang: LANG, site: P.site,
+  viewer: () => viewer,
+  tools: null,
+  rerender: () => renderThread(),
+  reload: async () => {
+    const { r, j } = await api('GET', 'comments?site=' + encodeURIComponent(P.site) + '&uri=' + encodeURIComponent(P.uri));
+    if (r.ok && j?.thread) {
+      thread = { ...thread, ...j.thread };
+      comments = j.comments;
+      renderThread();
+    }
+  }
+};

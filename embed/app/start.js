@@ -33,10 +33,20 @@ async function start() {
     if (PARENT) window.parent.postMessage({ type: 'replybox:ready' }, PARENT);
   }
   reportHeight();
+  moderatorTools();
   // Keep "3 minutes ago" honest while the page stays open.
   setInterval(() => {
     for (const el of document.querySelectorAll('time[datetime]')) el.textContent = ago(el.dateTime);
   }, 60000);
+}
+
+// A moderator's tools load on demand (readers never download them): embed/moderate.js, whose
+// address the frame's page names, plugs into RB (frame.js).
+function moderatorTools() {
+  const src = document.querySelector('meta[name="replybox-moderate"]')?.content;
+  if (!viewer?.moderator || !src || RB.loading) return;
+  RB.loading = true;
+  document.head.append(h('script', { src }));
 }
 
 start();

@@ -35,10 +35,12 @@ function item(c, inReplyTo) {
         inReplyTo != null && h('span', { class: 'rb-to' }, t('inReplyTo', { name: inReplyTo }))),
       c.status === 'pending' && h('p', { class: 'rb-pending' }, t('pending')),
       body,
-      canReply && h('button', {
-        type: 'button', class: 'rb-reply', 'aria-label': t('replyTo', { name: a.name || '' }),
-        onclick: () => moveForm(c)
-      }, t('reply'))));
+      h('div', { class: 'rb-tools' },
+        canReply && h('button', {
+          type: 'button', class: 'rb-reply', 'aria-label': t('replyTo', { name: a.name || '' }),
+          onclick: () => moveForm(c)
+        }, t('reply')),
+        RB.tools && RB.tools(c))));
 }
 
 function renderThread() {

@@ -41,10 +41,13 @@ pub async fn list(
     }
     let version = state.caches.version();
     let (site_id, uri) = &key;
+    let signed_in = crate::auth::signed_in_viewer(&state, &viewer, Some(&site)).await?;
+    let moderator = signed_in.as_ref().is_some_and(|v| v.moderator);
     let thread = store::threads::find(&state.db, site_id, uri).await?;
     let rows = match &thread {
         Some(thread) => {
-            store::comments::visible_in_thread(&state.db, thread.id, viewer.reader_id()).await?
+            store::comments::visible_in_thread(&state.db, thread.id, viewer.reader_id(), moderator)
+                .await?
         }
         None => Vec::new(),
     };
@@ -64,7 +67,7 @@ pub async fn list(
             }),
         },
         comments,
-        viewer: crate::auth::signed_in_viewer(&state, &viewer, Some(&site)).await?,
+        viewer: signed_in,
     };
     let body = Bytes::from(serde_json::to_vec(&page).map_err(anyhow::Error::from)?);
     // Only pages that have a thread are remembered: any address can be asked for, and an

@@ -41,6 +41,10 @@ pub struct SiteConfig {
     /// networks) goes back to Pending, "reported by N readers" (0: never).
     #[serde(default = "three_reporters")]
     pub flags_to_hold: u32,
+    /// How long after posting a reader may edit or delete their own comment, in minutes (0:
+    /// never).
+    #[serde(default = "fifteen")]
+    pub edit_minutes: u64,
     /// A comment sent sooner than this many seconds after the form was shown is spam (0: never).
     #[serde(default = "three")]
     pub min_seconds_to_write: u64,
@@ -103,6 +107,10 @@ fn yes() -> bool {
 
 fn three_reporters() -> u32 {
     3
+}
+
+fn fifteen() -> u64 {
+    15
 }
 
 fn two() -> usize {

@@ -40,20 +40,22 @@ pub(super) const COMMENT_COLUMNS: &str = "id, parent_id, reader_id, user_id, aut
      author_provider, html, status, created_at, edited_at, moderator";
 
 /// The comments of a thread a viewer may see, oldest first: every approved one, the viewer's own
-/// pending ones when `reader_id` is given, and deleted ones that still have replies (shown as
-/// tombstones so the replies keep their place).
+/// pending ones when `reader_id` is given (every pending one for a `moderator` of the site, who
+/// works the queue in place), and deleted ones that still have replies (shown as tombstones so
+/// the replies keep their place).
 pub async fn visible_in_thread(
     db: &Db,
     thread_id: i64,
     reader_id: Option<i64>,
+    moderator: bool,
 ) -> sqlx::Result<Vec<CommentRow>> {
     let sql = format!(
         "SELECT {COMMENT_COLUMNS} FROM comments WHERE thread_id = $1 \
-         AND (status = 'approved' OR (status = 'pending' AND reader_id = $2) \
+         AND (status = 'approved' OR (status = 'pending' AND ($3 OR reader_id = $2)) \
               OR (status = 'deleted' AND EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id AND r.status = 'approved'))) \
          ORDER BY id"
     );
-    read_db!(db, pool => sqlx::query_as(&sql).bind(thread_id).bind(reader_id).fetch_all(pool).await)
+    read_db!(db, pool => sqlx::query_as(&sql).bind(thread_id).bind(reader_id).bind(moderator).fetch_all(pool).await)
 }
 
 /// Where a comment stands: its site, page and status (what a reader's report needs to know).
