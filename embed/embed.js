@@ -54,6 +54,8 @@
       var canon = d.querySelector('link[rel="canonical"][href]');
       uri = canon ? new URL(canon.href, location.href).pathname : location.pathname;
     }
+    // A permalink (#comment-42) opens the thread at that comment.
+    var target = function () { var m = /^#comment-(\d{1,18})$/.exec(location.hash); return m && m[1]; };
     var q = {
       site: site,
       uri: uri,
@@ -62,6 +64,7 @@
       lang: ds.lang || navigator.language || 'en',
       origin: location.origin
     };
+    if (target()) q.comment = target();
     var qs = [];
     for (var k in q) qs.push(k + '=' + encodeURIComponent(q[k]));
     var f = d.createElement('iframe');
@@ -83,6 +86,15 @@
       if (m.type === 'replybox:height' && typeof m.height === 'number' && m.height >= 0) {
         st.height = Math.ceil(Math.min(m.height, 1e6)) + 'px';
       }
+      // Show a comment: scroll to where the frame says it is; a permalink clicked in the frame
+      // becomes this page's address (and comes back to the frame as a hash change).
+      if (m.type === 'replybox:scroll' && typeof m.top === 'number' && m.top >= 0) {
+        window.scrollTo(0, f.getBoundingClientRect().top + window.pageYOffset + Math.min(m.top, 1e6));
+      }
+      if (m.type === 'replybox:permalink' && /^\d{1,18}$/.test(String(m.id))) {
+        if (location.hash === '#comment-' + m.id) show();
+        else location.hash = 'comment-' + m.id;
+      }
       // The frame says when its listener is up (a message sent earlier would be lost); the
       // code (or the failure) goes to replybox's origin only, and once.
       if (m.type === 'replybox:ready' && back) {
@@ -101,6 +113,10 @@
         }
       }
     });
+    function show() {
+      if (target()) f.contentWindow.postMessage({ type: 'replybox:show', id: target() }, origin);
+    }
+    window.addEventListener('hashchange', show);
     if (box) box.appendChild(f);
     else me.parentNode.insertBefore(f, me.nextSibling);
   }

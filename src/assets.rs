@@ -61,9 +61,13 @@ impl Asset {
         }
     }
 
-    /// A script or stylesheet: served without its comments (see [`minify`]).
+    /// A script or stylesheet: served minified (see [`minify`]).
     fn code(source: &str, content_type: &'static str, cache: CachePolicy) -> Self {
-        let body = Bytes::from(minify::strip_comments(source));
+        let body = Bytes::from(if content_type.starts_with("text/css") {
+            minify::css(source)
+        } else {
+            minify::javascript(source)
+        });
         Self {
             etag: etag_of(&body),
             body,
@@ -116,11 +120,10 @@ fn content_hash(body: &[u8]) -> String {
 
 /// The thread app (the iframe's script), one source file per part, joined in this order into
 /// the one `app.js` served (one request, no build step): every part shares one function scope,
-/// so a part may use what an earlier one declares. It talks only to its own origin; the one
-/// `innerHTML` is the comment's server-sanitised html (`thread.js`), every other string from
-/// users goes through `textContent` or attributes.
-const APP_JS_PARTS: [&str; 8] = [
-    include_str!("../embed/app/strings.js"),
+/// so a part may use what an earlier one declares. It talks only to its own origin; comment
+/// HTML (server-sanitised) is the only `innerHTML`, every other string from users goes through
+/// `textContent` or attributes. Each language gets an app.js of its own, led by its strings.
+const APP_JS_PARTS: [&str; 7] = [
     include_str!("../embed/app/frame.js"),
     include_str!("../embed/app/thread.js"),
     include_str!("../embed/app/form.js"),
@@ -130,18 +133,73 @@ const APP_JS_PARTS: [&str; 8] = [
     include_str!("../embed/app/start.js"),
 ];
 
-/// The thread app's source, its parts inside one strict-mode function.
-fn app_js_source() -> String {
-    format!(
-        "(() => {{\n'use strict';\n{}}})();\n",
-        APP_JS_PARTS.concat()
-    )
+/// The languages the widget speaks (`data-lang`, else the reader's browser), each with the
+/// strings its app.js carries; the first is the fallback.
+pub const LANGUAGES: [(&str, &str); 2] = [
+    ("en", include_str!("../embed/app/lang/en.js")),
+    ("de", include_str!("../embed/app/lang/de.js")),
+];
+
+/// The reader's tools, loaded on demand (editing, deleting, reporting, previews, the rest of a
+/// sign-in, "Your data"): joined like the app, in this order, into `more.js`.
+const MORE_JS_PARTS: [&str; 6] = [
+    include_str!("../embed/more/strings.js"),
+    include_str!("../embed/more/report.js"),
+    include_str!("../embed/more/edit.js"),
+    include_str!("../embed/more/preview.js"),
+    include_str!("../embed/more/data.js"),
+    include_str!("../embed/more/sign-in.js"),
+];
+
+/// Parts joined inside one strict-mode function.
+fn joined(parts: &[&str]) -> String {
+    format!("(() => {{\n'use strict';\n{}}})();\n", parts.concat())
+}
+
+/// The thread app's source in one language.
+fn app_js_source(strings: &str) -> String {
+    let mut parts = vec![strings];
+    parts.extend(APP_JS_PARTS);
+    joined(&parts)
+}
+
+/// The language a frame is shown in: `lang` as asked (`de-AT`), else its primary subtag
+/// (`de`), else the first of [`LANGUAGES`].
+pub fn language(asked: Option<&str>) -> &'static str {
+    let asked = asked.unwrap_or_default().trim().to_ascii_lowercase();
+    let primary = asked.split(['-', '_']).next().unwrap_or_default();
+    LANGUAGES
+        .iter()
+        .map(|(code, _)| *code)
+        .find(|code| *code == asked || *code == primary)
+        .unwrap_or(LANGUAGES[0].0)
+}
+
+/// One script served under a content-hashed name.
+struct Hashed {
+    name: String,
+    asset: Asset,
+}
+
+impl Hashed {
+    fn script(stem: &str, source: &str) -> Self {
+        let asset = Asset::code(
+            source,
+            "text/javascript; charset=utf-8",
+            CachePolicy::Immutable,
+        );
+        Self {
+            name: format!("{stem}.{}.js", content_hash(&asset.body)),
+            asset,
+        }
+    }
 }
 
 struct Assets {
     loader: Asset,
-    app_js_name: String,
-    app_js: Asset,
+    /// The thread app, per language (in [`LANGUAGES`] order).
+    apps: Vec<(&'static str, Hashed)>,
+    more: Hashed,
     app_css_name: String,
     app_css: Asset,
     thread_html: String,
@@ -151,20 +209,19 @@ struct Assets {
 }
 
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
-    let app_js = Asset::code(
-        &app_js_source(),
-        "text/javascript; charset=utf-8",
-        CachePolicy::Immutable,
-    );
+    let apps = LANGUAGES
+        .iter()
+        .map(|(code, strings)| (*code, Hashed::script("app", &app_js_source(strings))))
+        .collect();
+    let more = Hashed::script("more", &joined(&MORE_JS_PARTS));
     let app_css = Asset::code(
         include_str!("../embed/app.css"),
         "text/css; charset=utf-8",
         CachePolicy::Immutable,
     );
-    let app_js_name = format!("app.{}.js", content_hash(&app_js.body));
     let app_css_name = format!("app.{}.css", content_hash(&app_css.body));
     let thread_html = include_str!("../embed/thread.html")
-        .replace("%APP_JS%", &format!("/embed/{app_js_name}"))
+        .replace("%MORE_JS%", &format!("/embed/{}", more.name))
         .replace("%APP_CSS%", &format!("/embed/{app_css_name}"));
     let demo = HashMap::from([
         (
@@ -198,9 +255,9 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
             "text/javascript; charset=utf-8",
             CachePolicy::Short,
         ),
-        app_js,
+        apps,
+        more,
         app_css,
-        app_js_name,
         app_css_name,
         thread_html,
         demo,
@@ -225,8 +282,11 @@ pub async fn loader(headers: HeaderMap) -> Response {
 /// `GET /embed/{file}`: the iframe's content-hashed script and stylesheet.
 pub async fn embed_file(Path(file): Path<String>, headers: HeaderMap) -> Response {
     let assets = &*ASSETS;
-    if file == assets.app_js_name {
-        assets.app_js.respond(&headers)
+    let script = (assets.apps.iter().map(|(_, app)| app))
+        .chain([&assets.more])
+        .find(|hashed| hashed.name == file);
+    if let Some(hashed) = script {
+        hashed.asset.respond(&headers)
     } else if file == assets.app_css_name {
         assets.app_css.respond(&headers)
     } else {
@@ -258,10 +318,12 @@ pub async fn admin_file(uri: axum::http::Uri, headers: HeaderMap) -> Response {
     }
 }
 
-/// Which site's thread the iframe shows (the rest of the query is read by the iframe's script).
+/// Which site's thread the iframe shows, in which language (the rest of the query is read by
+/// the iframe's script).
 #[derive(Debug, Deserialize)]
 pub struct FrameQuery {
     site: String,
+    lang: Option<String>,
 }
 
 /// `GET /embed/thread?site=…`: the iframe document. Only the site's own origins may frame it.
@@ -285,7 +347,16 @@ pub async fn thread_frame(
     } else {
         ancestors.join(" ")
     };
-    let mut response = ASSETS.thread_html.clone().into_response();
+    let lang = language(query.lang.as_deref());
+    let app = (ASSETS.apps.iter())
+        .find(|(code, _)| *code == lang)
+        .map(|(_, app)| app.name.as_str())
+        .unwrap_or_default();
+    let html = ASSETS
+        .thread_html
+        .replace("%LANG%", lang)
+        .replace("%APP_JS%", &format!("/embed/{app}"));
+    let mut response = html.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -303,31 +374,55 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Not found").into_response()
 }
 
-/// The widget's files as served (comments stripped): (name, source bytes, served bytes, served
-/// bytes gzipped at level 9). The size budget counts the last column.
-pub fn widget_sizes() -> Vec<(&'static str, usize, usize, usize)> {
+/// One of the widget's files as served (comments stripped): its name, source bytes, served
+/// bytes, served bytes gzipped at level 9, and whether a reader downloads it by default (the
+/// size budget counts those; on-demand parts are reported beside them).
+#[derive(Debug, Clone)]
+pub struct WidgetFile {
+    /// Its name (`app.js (de)` for one language's app).
+    pub name: String,
+    /// Bytes as written in `embed/`.
+    pub source: usize,
+    /// Bytes served.
+    pub served: usize,
+    /// Bytes served, gzipped at level 9.
+    pub gzipped: usize,
+    /// Downloaded by every reader (else only on demand).
+    pub by_default: bool,
+}
+
+/// The widget's files. A reader downloads the loader, one language's app.js and the stylesheet:
+/// every language's app.js is listed, and the budget holds for each.
+pub fn widget_sizes() -> Vec<WidgetFile> {
     let assets = &*ASSETS;
-    [
-        (
-            "embed.js",
-            include_str!("../embed/embed.js").len(),
-            &assets.loader,
-        ),
-        ("app.js", app_js_source().len(), &assets.app_js),
-        (
-            "app.css",
-            include_str!("../embed/app.css").len(),
-            &assets.app_css,
-        ),
-    ]
-    .into_iter()
-    .map(|(name, source, asset)| {
-        (
-            name,
-            source,
-            asset.body.len(),
-            minify::gzipped_len(&asset.body),
-        )
-    })
-    .collect()
+    let file = |name: String, source: usize, asset: &Asset, by_default: bool| WidgetFile {
+        name,
+        source,
+        served: asset.body.len(),
+        gzipped: minify::gzipped_len(&asset.body),
+        by_default,
+    };
+    let mut files = vec![file(
+        "embed.js".into(),
+        include_str!("../embed/embed.js").len(),
+        &assets.loader,
+        true,
+    )];
+    for ((code, strings), (_, app)) in LANGUAGES.iter().zip(&assets.apps) {
+        let source = app_js_source(strings).len();
+        files.push(file(format!("app.js ({code})"), source, &app.asset, true));
+    }
+    files.push(file(
+        "app.css".into(),
+        include_str!("../embed/app.css").len(),
+        &assets.app_css,
+        true,
+    ));
+    files.push(file(
+        "more.js".into(),
+        joined(&MORE_JS_PARTS).len(),
+        &assets.more.asset,
+        false,
+    ));
+    files
 }

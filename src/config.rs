@@ -122,6 +122,10 @@ pub struct LimitsConfig {
     pub sign_ins_per_minute: u32,
     /// Sign-in starts and code exchanges a client may make in a burst.
     pub sign_in_burst: u32,
+    /// Likes (and taking them back) a client may give per minute on a site.
+    pub likes_per_minute: u32,
+    /// Likes a client may give in a burst.
+    pub like_burst: u32,
     /// Longest comment body, in characters of markdown.
     pub max_comment_chars: usize,
 }
@@ -211,6 +215,8 @@ impl Default for LimitsConfig {
             write_burst: 3,
             sign_ins_per_minute: 10,
             sign_in_burst: 20,
+            likes_per_minute: 30,
+            like_burst: 10,
             max_comment_chars: 10_000,
         }
     }

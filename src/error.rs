@@ -57,6 +57,9 @@ pub enum AppError {
     /// This reader already reported this comment.
     #[error("already reported")]
     AlreadyReported,
+    /// This reader already likes this comment.
+    #[error("already liked")]
+    AlreadyLiked,
     /// The thread no longer takes comments.
     #[error("thread locked")]
     ThreadLocked,
@@ -129,7 +132,9 @@ impl AppError {
             | Self::ThreadLocked
             | Self::Banned => StatusCode::FORBIDDEN,
             Self::InvalidCredential => StatusCode::UNAUTHORIZED,
-            Self::DuplicateComment | Self::AlreadyReported => StatusCode::CONFLICT,
+            Self::DuplicateComment | Self::AlreadyReported | Self::AlreadyLiked => {
+                StatusCode::CONFLICT
+            }
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -155,6 +160,7 @@ impl AppError {
             Self::Banned => "banned",
             Self::DuplicateComment => "duplicate_comment",
             Self::AlreadyReported => "already_reported",
+            Self::AlreadyLiked => "already_liked",
             Self::InvalidCredential => "invalid_credential",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
@@ -181,6 +187,7 @@ impl AppError {
             Self::Banned => "You cannot comment here.".into(),
             Self::DuplicateComment => "You already posted this comment.".into(),
             Self::AlreadyReported => "You already reported this comment.".into(),
+            Self::AlreadyLiked => "You already like this comment.".into(),
             Self::InvalidCredential => "Your sign-in has expired.".into(),
             Self::PayloadTooLarge => "The request body is too large.".into(),
             Self::UnsupportedMediaType => "Send JSON with Content-Type: application/json.".into(),

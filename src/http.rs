@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -58,11 +58,20 @@ pub fn router(state: AppState) -> Router {
 
 /// The JSON API the widget calls (DESIGN.md "Public API"), behind the read rate limit.
 fn widget_api(state: &AppState) -> Router<AppState> {
-    use api::{comments, counts, flags, session};
+    use api::{comments, counts, editing, flags, likes, preview, session};
     Router::new()
         .route("/api/comments", get(comments::list).post(comments::create))
+        .route(
+            "/api/comments/{id}",
+            patch(editing::edit).delete(editing::delete),
+        )
         .route("/api/comments/{id}/flags", post(flags::create))
+        .route(
+            "/api/comments/{id}/likes",
+            post(likes::like).delete(likes::unlike),
+        )
         .route("/api/counts", post(counts::count))
+        .route("/api/preview", post(preview::preview))
         .route("/api/session", get(session::show).delete(session::sign_out))
         .route("/api/openapi.json", get(api::openapi::serve))
         .route_layer(middleware::from_fn_with_state(state.clone(), limit_reads))
@@ -147,7 +156,7 @@ fn cors(state: &AppState) -> CorsLayer {
         .allow_origin(AllowOrigin::predicate(move |origin, _| {
             origin.to_str().is_ok_and(|origin| sites.any_allows(origin))
         }))
-        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         .max_age(Duration::from_secs(3600))
 }

@@ -283,23 +283,44 @@ async fn export(
 const WIDGET_BUDGET: usize = 12_000;
 
 fn widget_size() -> anyhow::Result<()> {
+    let files = replybox::assets::widget_sizes();
     println!(
-        "{:<10} {:>8} {:>8} {:>8}",
+        "{:<14} {:>8} {:>8} {:>8}",
         "file", "source", "served", "gzip-9"
     );
-    let mut total = (0, 0, 0);
-    for (name, source, served, gzipped) in replybox::assets::widget_sizes() {
-        println!("{name:<10} {source:>8} {served:>8} {gzipped:>8}");
-        total = (total.0 + source, total.1 + served, total.2 + gzipped);
+    for file in files.iter().filter(|file| file.by_default) {
+        println!(
+            "{:<14} {:>8} {:>8} {:>8}",
+            file.name, file.source, file.served, file.gzipped
+        );
     }
+    // A reader gets the loader, the stylesheet and one language's app: the largest counts.
+    let (apps, shared): (Vec<_>, Vec<_>) = (files.iter().filter(|file| file.by_default))
+        .partition(|file| file.name.starts_with("app.js"));
+    let largest = apps.iter().max_by_key(|file| file.gzipped);
+    let counted: Vec<_> = shared.iter().copied().chain(largest.copied()).collect();
+    let total = |of: fn(&replybox::assets::WidgetFile) -> usize| {
+        counted.iter().map(|f| of(f)).sum::<usize>()
+    };
+    let gzipped = total(|f| f.gzipped);
     println!(
-        "{:<10} {:>8} {:>8} {:>8}  (budget {WIDGET_BUDGET})",
-        "total", total.0, total.1, total.2
+        "{:<14} {:>8} {:>8} {:>8}  (budget {WIDGET_BUDGET}; with {})",
+        "a reader gets",
+        total(|f| f.source),
+        total(|f| f.served),
+        gzipped,
+        largest.map(|f| f.name.as_str()).unwrap_or("no app")
     );
+    for file in files.iter().filter(|file| !file.by_default) {
+        println!(
+            "{:<14} {:>8} {:>8} {:>8}  (on demand, not in the budget)",
+            file.name, file.source, file.served, file.gzipped
+        );
+    }
     anyhow::ensure!(
-        total.2 <= WIDGET_BUDGET,
+        gzipped <= WIDGET_BUDGET,
         "the widget is {} bytes over its budget",
-        total.2 - WIDGET_BUDGET
+        gzipped - WIDGET_BUDGET
     );
     Ok(())
 }

@@ -63,6 +63,10 @@ pub struct RateLimits {
     writes_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
     /// Reports of comments: the same budget as comments, counted apart.
     reports_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
+    /// Authors' edits and deletions of their own comments: the same budget, counted apart.
+    edits_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
+    /// Likes and taking them back (`limits.likes_per_minute`).
+    likes_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
     /// The database holding the budgets every instance shares (PostgreSQL only).
     shared: Option<Db>,
 }
@@ -79,26 +83,33 @@ impl RateLimits {
             per_minute: limits.sign_ins_per_minute,
             burst: limits.sign_in_burst,
         };
-        let by_site = || -> HashMap<String, (Limiter, Budget)> {
+        let per_site = |budget: &dyn Fn(&crate::config::SiteConfig) -> Budget| {
             config
                 .sites
                 .iter()
                 .map(|site| {
-                    let budget = Budget {
-                        per_minute: site.writes_per_minute.unwrap_or(limits.writes_per_minute),
-                        burst: limits.write_burst,
-                    };
+                    let budget = budget(site);
                     (site.id.clone(), (Limiter::dashmap(budget.quota()), budget))
                 })
-                .collect()
+                .collect::<HashMap<String, (Limiter, Budget)>>()
+        };
+        let writes = |site: &crate::config::SiteConfig| Budget {
+            per_minute: site.writes_per_minute.unwrap_or(limits.writes_per_minute),
+            burst: limits.write_burst,
+        };
+        let likes = |_: &crate::config::SiteConfig| Budget {
+            per_minute: limits.likes_per_minute,
+            burst: limits.like_burst,
         };
         Self {
             enabled: limits.enabled,
             reads: Arc::new(Limiter::dashmap(reads.quota())),
             sign_ins: Arc::new(Limiter::dashmap(sign_in_budget.quota())),
             sign_in_budget,
-            writes_by_site: Arc::new(by_site()),
-            reports_by_site: Arc::new(by_site()),
+            writes_by_site: Arc::new(per_site(&writes)),
+            reports_by_site: Arc::new(per_site(&writes)),
+            edits_by_site: Arc::new(per_site(&writes)),
+            likes_by_site: Arc::new(per_site(&likes)),
             shared: None,
         }
     }
@@ -146,6 +157,16 @@ impl RateLimits {
             .await
     }
 
+    /// Counts an author's edit or deletion of their own comment by this client on this site.
+    pub async fn check_edit(&self, site: &str, ip: IpAddr) -> AppResult<()> {
+        self.check_site(&self.edits_by_site, "edit", site, ip).await
+    }
+
+    /// Counts a like (or taking one back) by this client on this site.
+    pub async fn check_like(&self, site: &str, ip: IpAddr) -> AppResult<()> {
+        self.check_site(&self.likes_by_site, "like", site, ip).await
+    }
+
     async fn check_site(
         &self,
         limiters: &HashMap<String, (Limiter, Budget)>,
@@ -174,6 +195,8 @@ impl RateLimits {
         let shared = [self.reads.as_ref(), self.sign_ins.as_ref()];
         let writes = (self.writes_by_site.values())
             .chain(self.reports_by_site.values())
+            .chain(self.edits_by_site.values())
+            .chain(self.likes_by_site.values())
             .map(|(limiter, _)| limiter);
         for limiter in shared.into_iter().chain(writes) {
             limiter.retain_recent();

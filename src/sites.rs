@@ -35,6 +35,14 @@ impl Site {
         }
     }
 
+    /// A comment's address on its page (`…/post/#comment-42`): the widget scrolls to it and
+    /// highlights it. The admin cards and mails link there.
+    pub fn comment_url(&self, uri: &str, id: i64) -> String {
+        let page = self.page_url(uri);
+        let page = page.split('#').next().unwrap_or_default();
+        format!("{page}#comment-{id}")
+    }
+
     /// The site's id (`data-site`).
     pub fn id(&self) -> &str {
         &self.config.id

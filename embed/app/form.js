@@ -46,7 +46,7 @@ function buildForm() {
     h('p', { class: 'rb-hp', 'aria-hidden': 'true' },
       fields.homepage = h('input', { name: 'homepage', type: 'text', tabindex: '-1', autocomplete: 'off' })),
     status,
-    h('p', { class: 'rb-actions' }, submit));
+    h('p', { class: 'rb-actions' }, submit, ' ', button('rb-tool', t('preview'), () => more().then((m) => m.preview(fields.body)))));
   for (const k of ['name', 'email', 'url']) if (fields[k] && saved[k]) fields[k].value = saved[k];
   respond.append(form);
 }

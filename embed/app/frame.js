@@ -1,23 +1,18 @@
 // replybox thread app: What the frame knows and the helpers every part uses: its parameters, language and
 // theme, storage, the API, DOM helpers, height reports to the embedding page, and the state.
 // One of the files src/assets.rs joins, in its order, into the one app.js it serves.
-// ---- Parameters, language, theme
+// ---- Parameters, language (chosen by the server, whose app.js carries only its strings), theme
 const Q = new URLSearchParams(location.search);
 const P = { site: Q.get('site') || '', uri: Q.get('uri') || '', title: Q.get('title') || '' };
-const LANG = [Q.get('lang'), navigator.language].reduce((found, c) => {
-  if (found || !c) return found;
-  c = c.toLowerCase();
-  return STRINGS[c] ? c : STRINGS[c.split('-')[0]] ? c.split('-')[0] : '';
-}, '') || 'en';
+const root = document.documentElement;
+const LANG = root.lang || 'en';
 const PLURAL = new Intl.PluralRules(LANG);
-// t('key', {n, name, t}) — falls back to English for a key a language lacks.
+// t('key', {n, name, t}); a key nobody wrote reads as 'generic'.
 const t = (key, vars = {}) => {
-  let s = STRINGS[LANG][key] ?? STRINGS.en[key] ?? STRINGS.en.generic;
+  let s = STRINGS[key] ?? STRINGS.generic;
   if (typeof s === 'object') s = s[PLURAL.select(vars.n)] ?? s.other;
   return s.replace(/\{(\w+)\}/g, (_, k) => (k === 'n' ? vars.n.toLocaleString(LANG) : vars[k] ?? ''));
 };
-const root = document.documentElement;
-root.lang = LANG;
 root.dataset.theme = /^(light|dark)$/.test(Q.get('theme')) ? Q.get('theme') : 'auto';
 
 // The embedding page's origin, for messages to and from it. Must be a real origin: never "*".
@@ -26,6 +21,7 @@ try {
   const o = Q.get('origin');
   if (o && new URL(o).origin === o && window.parent !== window) PARENT = o;
 } catch { /* no messages then */ }
+const tell = (m) => PARENT && window.parent.postMessage(m, PARENT);
 
 // ---- Storage (partitioned per top-level site by the browser; may throw when fully blocked)
 const CRED = 'replybox.credential';
@@ -49,6 +45,7 @@ async function api(method, path, body) {
       save(CRED, null);
       continue;
     }
+    if (j?.credential) save(CRED, j.credential);
     return { r, j };
   }
 }
@@ -66,6 +63,7 @@ function h(tag, attrs, ...kids) {
   return e;
 }
 const $ = (id) => document.getElementById(id);
+const button = (cls, label, onclick, attrs) => h('button', { type: 'button', class: cls, onclick, ...attrs }, label);
 
 function ago(iso) {
   const s = (Date.now() - Date.parse(iso)) / 1000;
@@ -91,13 +89,12 @@ const avatarUrl = (u) => { try { const a = new URL(u, location.href); return /^h
 // ---- Height reporting to the embedding page
 let lastHeight = -1;
 function reportHeight() {
-  if (!PARENT) return;
   // The root's own box (not scrollHeight, which never drops below the iframe's current
   // height) so the frame can shrink again, e.g. after "Cancel reply".
   const height = Math.ceil(root.getBoundingClientRect().height);
   if (height === lastHeight) return;
   lastHeight = height;
-  window.parent.postMessage({ type: 'replybox:height', height }, PARENT);
+  tell({ type: 'replybox:height', height });
 }
 if (window.ResizeObserver) {
   const ro = new ResizeObserver(reportHeight);
@@ -115,13 +112,31 @@ let replyTo = null; // the comment being answered, or null
 let busy = false;
 let shown = Date.now(); // when the form appeared: the server treats instant posts as bots
 const MAX_DEPTH = 3;
+// What an action on a comment came to: said to screen readers, and shown beside the comment's
+// tools (`at`, an element inside the comment).
+const live = h('p', { class: 'rb-live', role: 'status', 'aria-live': 'polite' });
+const say = (text, at) => {
+  live.textContent = text;
+  const tools = at?.closest('.rb-c')?.querySelector('.rb-tools');
+  if (tools) (tools.querySelector('.rb-msg') || tools.appendChild(h('span', { class: 'rb-msg' }))).textContent = text;
+};
 
-// ---- What the on-demand moderator tools (embed/moderate.js) may use. They set RB.tools, a
-// function of a comment returning the element added to its tool bar (or null), then call
-// RB.rerender(); after acting they call RB.reload() to read the thread again.
+// ---- What the on-demand parts may use: the reader's tools (embed/more/, loaded on the first
+// edit, report, preview, sign-in or "Your data") and a moderator's (embed/moderate.js). A
+// moderator's script sets RB.tools, a function of a comment returning the element added to its
+// tool bar (or null), then calls RB.rerender(); after acting it calls RB.reload().
 const RB = window.replybox = {
-  api, h, lang: LANG, site: P.site,
+  api, h, t, button, say, errorText, lang: LANG, site: P.site, P, PARENT, strings: STRINGS, load, save, CRED, GUEST,
   viewer: () => viewer,
+  signedIn: (v) => { viewer = v; rebuild(); RB.reload(); },
+  setStatus: (text, error) => setStatus(text, error),
+  field: (k) => fields[k],
+  find: (id) => comments.find((c) => c.id === id),
+  // Replaces a comment with the server's newer copy and draws it again.
+  update: (c) => {
+    comments = comments.map((o) => (o.id === c.id ? { ...o, ...c } : o));
+    renderThread();
+  },
   tools: null,
   rerender: () => renderThread(),
   reload: async () => {
@@ -129,7 +144,16 @@ const RB = window.replybox = {
     if (r.ok && j?.thread) {
       thread = { ...thread, ...j.thread };
       comments = j.comments;
+      viewer = j.viewer || null;
       renderThread();
     }
   }
 };
+// Loads the reader's tools once; resolves with them.
+let readerTools;
+const more = () => readerTools ||= new Promise((ok, fail) => {
+  document.head.append(h('script', {
+    src: document.querySelector('meta[name="replybox-more"]').content,
+    onload: () => ok(RB.reader), onerror: () => { readerTools = null; fail(); }
+  }));
+});

@@ -1,9 +1,5 @@
 // replybox thread app: Posting a comment, and saying clearly what went wrong.
 // One of the files src/assets.rs joins, in its order, into the one app.js it serves.
-// Error codes with their own sentence (anything else reads as 'generic').
-const ERRORS = ('comment_empty comment_too_long payload_too_large name_required name_too_long email_required '
-  + 'invalid_email invalid_url invalid_parent thread_locked banned duplicate_comment guests_not_allowed origin_not_allowed unknown_site').split(' ');
-
 // Field each error code belongs to, so it can be marked and focused.
 const FIELD_OF = {
   comment_empty: 'body', comment_too_long: 'body', payload_too_large: 'body',
@@ -11,14 +7,17 @@ const FIELD_OF = {
   email_required: 'email', invalid_email: 'email', invalid_url: 'url'
 };
 
-function showError(code, retryAfter) {
-  let text;
+// The sentence for an error code (with the seconds a rate limit asks to wait).
+function errorText(code, retryAfter) {
   if (code === 'rate_limited') {
-    let secs = /^\d+$/.test(retryAfter || '') ? +retryAfter : Math.ceil((Date.parse(retryAfter) - Date.now()) / 1000);
-    text = secs > 0 ? t('rate_limited', { n: secs }) : t('rate_limited_soon');
-  } else {
-    text = ERRORS.includes(code) ? t(code) : t('generic');
+    const secs = /^\d+$/.test(retryAfter || '') ? +retryAfter : Math.ceil((Date.parse(retryAfter) - Date.now()) / 1000);
+    return secs > 0 ? t('rate_limited', { n: secs }) : t('rate_limited_soon');
   }
+  return Object.hasOwn(STRINGS, code) && typeof STRINGS[code] === 'string' ? t(code) : t('generic');
+}
+
+function showError(code, retryAfter) {
+  const text = errorText(code, retryAfter);
   setStatus(text, true);
   const f = fields[FIELD_OF[code]];
   if (f) {
@@ -54,13 +53,13 @@ async function post(e) {
       notify_replies: !!fields.notify_replies?.checked, notify_page: !!fields.notify_page?.checked
     });
     if (r.status === 201 && j?.comment) {
-      if (j.credential) save(CRED, j.credential);
       const c = { ...j.comment, mine: true };
       comments.push(c);
       if (c.status === 'approved') thread.count++;
       fields.body.value = '';
       moveForm(null);
       renderThread();
+      footer();
       const asked = fields.notify_replies?.checked || fields.notify_page?.checked;
       setStatus((c.status === 'approved' ? t('posted') : t('pending')) + (asked ? ' ' + t('checkMail') : ''), false);
       $('c-' + c.id)?.querySelector('article').focus();

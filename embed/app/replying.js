@@ -1,11 +1,13 @@
 // replybox thread app: Rebuilding the form after sign-in or -out, and moving it under the comment replied to.
 // One of the files src/assets.rs joins, in its order, into the one app.js it serves.
 function rebuild() {
-  const body = fields.body.value;
+  const body = fields.body?.value || '';
   for (const k in fields) delete fields[k];
   respond.textContent = '';
-  buildForm();
-  fields.body.value = body;
+  if (!thread.locked) buildForm();
+  if (fields.body) fields.body.value = body;
+  footer();
+  moderatorTools();
   reportHeight();
 }
 

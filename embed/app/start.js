@@ -1,6 +1,9 @@
 // replybox thread app: Loading the thread and starting the widget.
 // One of the files src/assets.rs joins, in its order, into the one app.js it serves.
 // ---- Start
+const foot = h('p', { class: 'rb-foot' });
+RB.foot = foot;
+
 async function start() {
   const loading = h('p', { class: 'rb-note', role: 'status' }, t('loading'));
   app.append(loading);
@@ -12,9 +15,7 @@ async function start() {
   loading.remove();
   const j = res?.j;
   if (!res || !res.r.ok || !j?.thread) {
-    const code = j?.error?.code;
-    app.append(h('p', { class: 'rb-note rb-err', role: 'alert' },
-      t('loadFailed') + ' ' + (ERRORS.includes(code) ? t(code) : t('generic'))));
+    app.append(h('p', { class: 'rb-note rb-err', role: 'alert' }, t('loadFailed') + ' ' + errorText(j?.error?.code)));
     reportHeight();
     return;
   }
@@ -22,17 +23,21 @@ async function start() {
   thread = { ...thread, ...j.thread };
   comments = Array.isArray(j.comments) ? j.comments : [];
   viewer = j.viewer || null;
-  app.append(heading, list);
-  renderThread();
+  app.append(bar, live, list);
+  const wanted = +Q.get('comment');
+  renderThread(wanted);
   if (thread.locked) {
     app.append(h('p', { class: 'rb-closed' }, t('closed')));
   } else {
     buildForm();
     app.append(respond);
-    // Now a code from a full-page sign-in can be taken (the loader holds it until this).
-    if (PARENT) window.parent.postMessage({ type: 'replybox:ready' }, PARENT);
   }
+  footer();
+  app.append(foot);
+  // Now a code from a full-page sign-in can be taken (the loader holds it until this).
+  tell({ type: 'replybox:ready' });
   reportHeight();
+  if (wanted) show(wanted);
   moderatorTools();
   // Keep "3 minutes ago" honest while the page stays open.
   setInterval(() => {
@@ -40,8 +45,19 @@ async function start() {
   }, 60000);
 }
 
+// "Your data": for a browser replybox knows (it holds a credential).
+function footer() {
+  foot.querySelector('.rb-data')?.remove();
+  if (load(CRED)) foot.prepend(button('rb-tool rb-data', t('yourData'), () => more().then((m) => m.data())));
+}
+
+// The embedding page asks for a comment (its address changed to #comment-ID).
+addEventListener('message', (e) => {
+  if (e.origin === PARENT && e.source === window.parent && e.data?.type === 'replybox:show') show(+e.data.id);
+});
+
 // A moderator's tools load on demand (readers never download them): embed/moderate.js, whose
-// address the frame's page names, plugs into RB (frame.js).
+// address the frame's page names, plugs into RB.
 function moderatorTools() {
   const src = document.querySelector('meta[name="replybox-moderate"]')?.content;
   if (!viewer?.moderator || !src || RB.loading) return;

@@ -45,7 +45,7 @@ pub async fn show(
     let page = CommentPage {
         me: me.account.name.clone(),
         csrf: me.csrf.clone(),
-        card: Card::all(&state.db, vec![row])
+        card: Card::all(&state.db, &state.sites, vec![row])
             .await?
             .pop()
             .expect("one card for one row"),

@@ -131,7 +131,7 @@ pub async fn show(
         uri: query.uri.unwrap_or_default(),
         author: query.author.unwrap_or_default(),
         q: query.q.unwrap_or_default(),
-        cards: Card::all(&state.db, rows).await?,
+        cards: Card::all(&state.db, &state.sites, rows).await?,
         mail_on: state.config.smtp.is_some(),
         back,
     };

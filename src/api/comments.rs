@@ -1,12 +1,14 @@
 //! `GET /api/comments` (a page's thread) and `POST /api/comments` (a new comment).
 
+use std::collections::HashSet;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use super::view::{CommentView, SiteView, ThreadPage, ThreadView};
+use super::view::{CommentView, SeenBy, SiteView, ThreadPage, ThreadView};
 use crate::auth::Viewer;
 use crate::client_ip::ClientIp;
 use crate::comments::{self, CommentInput};
@@ -46,15 +48,29 @@ pub async fn list(
     let thread = store::threads::find(&state.db, site_id, uri).await?;
     let rows = match &thread {
         Some(thread) => {
-            store::comments::visible_in_thread(&state.db, thread.id, viewer.reader_id(), moderator)
-                .await?
+            let author = (viewer.reader_id(), viewer.user_id());
+            store::comments::visible_in_thread(&state.db, thread.id, author, moderator).await?
         }
         None => Vec::new(),
     };
-    let base = state.public_base();
+    let liked: HashSet<i64> = match (&thread, viewer.voter()) {
+        (Some(thread), Some(voter)) => store::likes::liked_in_thread(&state.db, thread.id, &voter)
+            .await?
+            .into_iter()
+            .collect(),
+        _ => HashSet::new(),
+    };
+    let seen = SeenBy {
+        reader_id: viewer.reader_id(),
+        user_id: viewer.user_id(),
+        liked: &liked,
+        edit_window_ms: comments::own::window_ms(site.config.edit_minutes),
+        now: store::now_ms(),
+        public_base: state.public_base(),
+    };
     let comments: Vec<CommentView> = rows
         .into_iter()
-        .map(|row| CommentView::of(row, viewer.reader_id(), base))
+        .map(|row| CommentView::of(row, &seen))
         .collect();
     let page = ThreadPage {
         site: SiteView::of(&site, &state.auth, state.config.smtp.is_some()),
@@ -104,8 +120,16 @@ pub async fn create(
     if row.status == Status::Spam.as_str() {
         row.status = Status::Pending.as_str().into();
     }
+    let seen = SeenBy {
+        reader_id: reader,
+        user_id: row.user_id,
+        liked: &HashSet::new(),
+        edit_window_ms: comments::own::window_ms(site.config.edit_minutes),
+        now: store::now_ms(),
+        public_base: state.public_base(),
+    };
     let body = Created {
-        comment: CommentView::of(row, reader, state.public_base()),
+        comment: CommentView::of(row, &seen),
         credential: submitted.credential,
     };
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())

@@ -3,15 +3,14 @@
 //! a credential gets one, as a guest's first comment does. See [`crate::moderation::reports`].
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Credential, Viewer, credential};
+use crate::auth::Viewer;
 use crate::client_ip::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::extract::AppJson;
-use crate::moderation::Status;
 use crate::moderation::reports::Reason;
 use crate::state::AppState;
 use crate::store::{self, flags};
@@ -44,33 +43,15 @@ pub async fn create(
     headers: HeaderMap,
     AppJson(input): AppJson<FlagInput>,
 ) -> AppResult<Response> {
-    if !headers.contains_key(header::ORIGIN) {
-        return Err(AppError::OriginNotAllowed);
-    }
-    // Read by hand: axum's own rejection of `abc` or 2^64 would answer in plain text.
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let (id, comment, site) = super::comment_in_reach(&state, &id, &headers, true).await?;
     let reason = Reason::parse(&input.reason).ok_or_else(|| {
         AppError::invalid(
             "invalid_reason",
             "A report's reason is spam, abuse, off_topic or other.",
         )
     })?;
-    let comment = store::comments::place(&state.db, id)
-        .await?
-        .filter(|c| c.status == Status::Approved.as_str())
-        .ok_or(AppError::NotFound)?;
-    let site = state.sites.get(&comment.site)?;
-    super::check_write_origin(&state, &site, &headers)?;
     state.limits.check_report(site.id(), ip).await?;
-    let issued = viewer.reader_id().is_none().then(Credential::generate);
-    let reporter = match (viewer.reader_id(), &issued) {
-        (Some(reader), _) => flags::Reporter::Existing(reader),
-        (None, Some(new)) => flags::Reporter::Issue {
-            token_hash: new.hash.clone(),
-            expires_at: store::now_ms() + credential::LIFETIME_MS,
-        },
-        (None, None) => unreachable!("a credential is issued whenever there is no reader"),
-    };
+    let (reporter, issued) = viewer.holder();
     let ip_hash = state.fingerprints.ip_hash(ip);
     let desk = state.desk();
     let outcome = flags::report(
@@ -96,7 +77,7 @@ pub async fn create(
             }
             let body = Flagged {
                 reported: true,
-                credential: issued.map(|c| c.token),
+                credential: issued,
             };
             Ok((StatusCode::CREATED, axum::Json(body)).into_response())
         }

@@ -1,16 +1,23 @@
 //! The JSON API the widget calls (DESIGN.md "Public API"). Handlers are short: parse, call the
 //! domain, shape the response.
 
+use std::sync::Arc;
+
 use axum::http::{HeaderMap, header};
 
 use crate::error::{AppError, AppResult};
+use crate::moderation::Status;
 use crate::sites::Site;
 use crate::state::AppState;
+use crate::store::{self, comments::CommentPlace};
 
 pub mod comments;
 pub mod counts;
+pub mod editing;
 pub mod flags;
+pub mod likes;
 pub mod openapi;
+pub mod preview;
 pub mod session;
 pub mod view;
 
@@ -27,4 +34,28 @@ pub fn check_write_origin(state: &AppState, site: &Site, headers: &HeaderMap) ->
     } else {
         Err(AppError::OriginNotAllowed)
     }
+}
+
+/// The comment a reader acts on by its id in the path (a report, a like, an edit): the request
+/// carries an `Origin` (checked before anything is looked up), the id is a number (read by hand:
+/// axum's own rejection of `abc` or 2^64 would answer in plain text), the comment exists — and is
+/// published, when `published` — and the request comes from one of its site's origins. Anything
+/// else is 403 `origin_not_allowed` or 404 `not_found`.
+pub async fn comment_in_reach(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    published: bool,
+) -> AppResult<(i64, CommentPlace, Arc<Site>)> {
+    if !headers.contains_key(header::ORIGIN) {
+        return Err(AppError::OriginNotAllowed);
+    }
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let comment = store::comments::place(&state.db, id)
+        .await?
+        .filter(|c| !published || c.status == Status::Approved.as_str())
+        .ok_or(AppError::NotFound)?;
+    let site = state.sites.get(&comment.site)?;
+    check_write_origin(state, &site, headers)?;
+    Ok((id, comment, site))
 }

@@ -1,5 +1,7 @@
 //! The JSON shapes of the widget's API (DESIGN.md "Public API": keep these names).
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::auth::providers::Providers;
@@ -21,6 +23,45 @@ pub struct CommentView {
     status: String,
     mine: bool,
     moderator: bool,
+    /// Readers who like it.
+    likes: i64,
+    /// Whether the viewer likes it.
+    liked: bool,
+    /// A moderator pinned it: shown first.
+    pinned: bool,
+    /// The markdown as written, for its author only (to edit it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    /// Until when its author may edit or delete it (their own comments only; null once the
+    /// window closed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    editable_until: Option<Option<String>>,
+}
+
+/// Who is looking at comments, and what that adds to each: whether it is theirs, whether they
+/// like it, and how long they may still change it.
+#[derive(Debug)]
+pub struct SeenBy<'a> {
+    /// The viewer's browser credential.
+    pub reader_id: Option<i64>,
+    /// The viewer's account.
+    pub user_id: Option<i64>,
+    /// The comments the viewer likes.
+    pub liked: &'a HashSet<i64>,
+    /// How long after writing an author may still edit (0: never).
+    pub edit_window_ms: i64,
+    /// Now (epoch ms).
+    pub now: i64,
+    /// Where avatars are served from.
+    pub public_base: &'a str,
+}
+
+impl SeenBy<'_> {
+    /// Whether the viewer wrote `row` (this browser, or their account in any browser).
+    fn wrote(&self, row: &CommentRow) -> bool {
+        (self.user_id.is_some() && row.user_id == self.user_id)
+            || (self.reader_id.is_some() && row.reader_id == self.reader_id)
+    }
 }
 
 /// A comment's author as readers see them: never an email address.
@@ -89,22 +130,33 @@ impl<'a> SiteView<'a> {
 }
 
 impl CommentView {
-    /// Shapes a stored comment for a viewer (`viewer_reader` recognises their own comments).
-    pub fn of(mut row: CommentRow, viewer_reader: Option<i64>, public_base: &str) -> Self {
+    /// Shapes a stored comment for a viewer.
+    pub fn of(mut row: CommentRow, seen: &SeenBy<'_>) -> Self {
+        let mine = seen.wrote(&row);
         if row.status == Status::Deleted.as_str() {
             // A tombstone: where it stood, not what it said or who said it.
             row.html.clear();
+            row.body.clear();
             row.author_name.clear();
             row.author_url = None;
             row.author_provider = None;
         }
+        let live = matches!(
+            Status::parse(&row.status),
+            Some(Status::Approved | Status::Pending)
+        );
+        let editable_until = mine.then(|| {
+            crate::comments::own::editable_until(row.created_at, seen.edit_window_ms, seen.now)
+                .filter(|_| live)
+                .map(rfc3339)
+        });
         Self {
             id: row.id,
             parent: row.parent_id,
-            mine: viewer_reader.is_some() && row.reader_id == viewer_reader,
+            mine,
             author: AuthorView {
                 name: row.author_name,
-                avatar: format!("{public_base}{}", row.author_avatar),
+                avatar: format!("{}{}", seen.public_base, row.author_avatar),
                 url: row.author_url,
                 provider: row.author_provider,
             },
@@ -113,6 +165,11 @@ impl CommentView {
             edited: row.edited_at.map(rfc3339),
             status: row.status,
             moderator: row.moderator,
+            likes: row.likes,
+            liked: seen.liked.contains(&row.id),
+            pinned: row.pinned_at.is_some(),
+            text: (mine && live).then_some(row.body),
+            editable_until,
         }
     }
 

@@ -7,10 +7,11 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use super::credential::hash_token;
+use super::credential::{Credential, LIFETIME_MS, hash_token};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{self, credentials::ReaderRow};
+use crate::store::credentials::{Holder, ReaderRow};
+use crate::store::{self};
 
 /// The person behind a request, as far as replybox knows.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +29,39 @@ impl Viewer {
     /// The signed-in account, if any.
     pub fn user_id(&self) -> Option<i64> {
         self.reader.as_ref().and_then(|reader| reader.user_id)
+    }
+
+    /// The credential a reader's action (a report, a like) is recorded under: the one the
+    /// browser holds, or a new one for a browser without, whose token goes back to it once.
+    pub fn holder(&self) -> (Holder, Option<String>) {
+        match self.reader_id() {
+            Some(id) => (Holder::Existing(id), None),
+            None => {
+                let new = Credential::generate();
+                let holder = Holder::Issue {
+                    token_hash: new.hash,
+                    expires_at: store::now_ms() + LIFETIME_MS,
+                };
+                (holder, Some(new.token))
+            }
+        }
+    }
+
+    /// Who this reader is for likes: their account across all their browsers (`u:ID`) when
+    /// signed in, else this browser's credential (`r:ID`); `None` without a credential.
+    pub fn voter(&self) -> Option<String> {
+        match (self.user_id(), self.reader_id()) {
+            (Some(user), _) => Some(format!("u:{user}")),
+            (None, Some(reader)) => Some(format!("r:{reader}")),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether this reader wrote a comment with these author columns: the same account, or the
+    /// same browser credential.
+    pub fn wrote(&self, reader_id: Option<i64>, user_id: Option<i64>) -> bool {
+        (self.user_id().is_some() && user_id == self.user_id())
+            || (self.reader_id().is_some() && reader_id == self.reader_id())
     }
 }
 

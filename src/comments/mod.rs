@@ -11,6 +11,7 @@ use crate::store::new_comment::{NewComment, NewReader};
 use crate::telemetry;
 
 mod input;
+pub mod own;
 pub mod reply;
 pub mod submit;
 mod whole_number;

@@ -72,19 +72,22 @@ pub enum WebhookEvent {
     Rejected,
     /// A moderator deleted a published comment.
     Deleted,
-    /// A reader flagged a comment (sent once reader flags exist).
+    /// A reader flagged a comment.
     Flagged,
+    /// Its author edited a comment (`status` tells whether the edit sent it back to the queue).
+    Edited,
 }
 
 impl WebhookEvent {
     /// Every event, in the order the README lists them.
-    pub const ALL: [WebhookEvent; 6] = [
+    pub const ALL: [WebhookEvent; 7] = [
         Self::Created,
         Self::Held,
         Self::Approved,
         Self::Rejected,
         Self::Deleted,
         Self::Flagged,
+        Self::Edited,
     ];
 
     /// The word in the config, the payload and `X-Replybox-Event`.
@@ -96,6 +99,7 @@ impl WebhookEvent {
             Self::Rejected => "rejected",
             Self::Deleted => "deleted",
             Self::Flagged => "flagged",
+            Self::Edited => "edited",
         }
     }
 }

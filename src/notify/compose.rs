@@ -36,13 +36,22 @@ fn quote_html(text: &str) -> String {
     )
 }
 
+/// Where a mail points: the comment's page, and the comment on it (`#comment-ID`).
+pub struct Place<'a> {
+    /// The page's address.
+    pub page: &'a str,
+    /// The comment's address on it.
+    pub comment: &'a str,
+}
+
 /// A new comment for the site's moderators, with one-click actions.
 pub fn moderator_alert(
     recipient: &str,
     comment: &QueueRow,
-    page_url: &str,
+    place: &Place<'_>,
     buttons: &[ActionButton],
 ) -> NewMail {
+    let page_url = place.page;
     let held = comment.status == crate::moderation::Status::Pending.as_str();
     let subject = format!(
         "[{}] {} comment by {} on {}",
@@ -61,8 +70,9 @@ pub fn moderator_alert(
         .map(|r| format!("Held because: {r}\n"))
         .unwrap_or_default();
     let mut text = format!(
-        "{who} wrote on {page_url}\n{reason}\n{}\n\n",
-        quote_text(&comment.body)
+        "{who} wrote on {page_url}\n{reason}\n{}\n\nOn the page: {}\n\n",
+        quote_text(&comment.body),
+        place.comment
     );
     for button in buttons {
         text.push_str(&format!("{}: {}\n", button.label, button.url));
@@ -71,7 +81,7 @@ pub fn moderator_alert(
         "\nEach link opens a page where you confirm; each works once, for a limited time.\n",
     );
     let mut html = format!(
-        "<p><strong>{}</strong> wrote on <a href=\"{}\">{}</a></p>{}{}<p>",
+        "<p><strong>{}</strong> wrote on <a href=\"{}\">{}</a></p>{}{}<p><a href=\"{}\">See it on the page</a></p><p>",
         escape(&who),
         escape(page_url),
         escape(&comment.uri),
@@ -80,7 +90,8 @@ pub fn moderator_alert(
             .as_deref()
             .map(|r| format!("<p>Held because: <strong>{}</strong></p>", escape(r)))
             .unwrap_or_default(),
-        quote_html(&comment.body)
+        quote_html(&comment.body),
+        escape(place.comment)
     );
     for button in buttons {
         html.push_str(&format!(
@@ -104,25 +115,28 @@ pub fn moderator_alert(
 pub fn reply_notification(
     recipient: &str,
     comment: &QueueRow,
-    page_url: &str,
+    place: &Place<'_>,
     unsubscribe_url: &str,
 ) -> NewMail {
+    let page_url = place.page;
     let subject = format!(
         "New comment by {} on {}",
         one_line(&comment.author_name),
         one_line(&comment.uri)
     );
     let text = format!(
-        "{} wrote on {page_url}\n\n{}\n\nRead it: {page_url}#comments\nNo more mail about this page: {unsubscribe_url}\n",
+        "{} wrote on {page_url}\n\n{}\n\nRead it: {}\nNo more mail about this page: {unsubscribe_url}\n",
         comment.author_name,
-        quote_text(&comment.body)
+        quote_text(&comment.body),
+        place.comment
     );
     let html = format!(
-        "<p><strong>{}</strong> wrote on <a href=\"{}\">{}</a></p>{}<p><a href=\"{}\">Unsubscribe</a></p>",
+        "<p><strong>{}</strong> wrote on <a href=\"{}\">{}</a></p>{}<p><a href=\"{}\">Read it on the page</a> · <a href=\"{}\">Unsubscribe</a></p>",
         escape(&comment.author_name),
         escape(page_url),
         escape(&comment.uri),
         quote_html(&comment.body),
+        escape(place.comment),
         escape(unsubscribe_url)
     );
     NewMail {

@@ -145,7 +145,12 @@ async fn fan_out(
     };
     let now = store::now_ms();
     let base = state.public_base();
-    let page = site.page_url(&comment.uri);
+    let page_url = site.page_url(&comment.uri);
+    let comment_url = site.comment_url(&comment.uri, comment.id);
+    let page = compose::Place {
+        page: &page_url,
+        comment: &comment_url,
+    };
     if event.kind == "comment_created" {
         subscribe_and_verify(state, &site, &comment, &mut out, per_requester, now).await?;
     }
@@ -153,8 +158,8 @@ async fn fan_out(
     let alert = !site.config.notify.is_empty()
         && match event.kind.as_str() {
             "comment_created" => site.config.notify_on == NotifyOn::All || held,
-            // Readers' reports sent it back to the queue.
-            "comment_flagged" => held,
+            // Readers' reports, or its author's edit, sent it back to the queue.
+            "comment_flagged" | "comment_edited" => held,
             _ => false,
         };
     {

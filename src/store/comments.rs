@@ -34,31 +34,58 @@ pub struct CommentRow {
     pub edited_at: Option<i64>,
     /// Written by a moderator from the admin page (shown with a badge).
     pub moderator: bool,
+    /// The markdown as written (shown only to its author, for editing).
+    pub body: String,
+    /// When a moderator pinned it (pinned comments are shown first).
+    pub pinned_at: Option<i64>,
+    /// Readers who like it.
+    pub likes: i64,
 }
 
+/// The columns of a [`CommentRow`] but its like count (`likes`, which each query adds: counted,
+/// or 0 for a comment just written).
 pub(super) const COMMENT_COLUMNS: &str = "id, parent_id, reader_id, user_id, author_name, author_url, author_avatar, \
-     author_provider, html, status, created_at, edited_at, moderator";
+     author_provider, html, status, created_at, edited_at, moderator, body, pinned_at";
+
+/// A comment's like count, for a query over `comments` (one index range of `likes` each).
+const LIKE_COUNT: &str = "(SELECT COUNT(*) FROM likes l WHERE l.comment_id = comments.id) AS likes";
 
 /// The comments of a thread a viewer may see, oldest first: every approved one, the viewer's own
-/// pending ones when `reader_id` is given (every pending one for a `moderator` of the site, who
-/// works the queue in place), and deleted ones that still have replies (shown as tombstones so
-/// the replies keep their place).
+/// pending ones (written with this browser's credential `reader_id`, or with their account
+/// `user_id` in any browser), every pending one for a `moderator` of the site, who works the
+/// queue in place, and deleted ones that still have replies (shown as tombstones so the replies
+/// keep their place).
 pub async fn visible_in_thread(
     db: &Db,
     thread_id: i64,
-    reader_id: Option<i64>,
+    (reader_id, user_id): (Option<i64>, Option<i64>),
     moderator: bool,
 ) -> sqlx::Result<Vec<CommentRow>> {
     let sql = format!(
-        "SELECT {COMMENT_COLUMNS} FROM comments WHERE thread_id = $1 \
-         AND (status = 'approved' OR (status = 'pending' AND ($3 OR reader_id = $2)) \
+        "SELECT {COMMENT_COLUMNS}, {LIKE_COUNT} FROM comments WHERE thread_id = $1 \
+         AND (status = 'approved' OR (status = 'pending' AND ($3 OR reader_id = $2 OR user_id = $4)) \
               OR (status = 'deleted' AND EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = comments.id AND r.status = 'approved'))) \
          ORDER BY id"
     );
-    read_db!(db, pool => sqlx::query_as(&sql).bind(thread_id).bind(reader_id).bind(moderator).fetch_all(pool).await)
+    read_db!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(thread_id)
+            .bind(reader_id)
+            .bind(moderator)
+            .bind(user_id)
+            .fetch_all(pool)
+            .await
+    })
 }
 
-/// Where a comment stands: its site, page and status (what a reader's report needs to know).
+/// One comment as readers see it (after an edit, a like), whatever its status.
+pub async fn one(db: &Db, id: i64) -> sqlx::Result<Option<CommentRow>> {
+    let sql = format!("SELECT {COMMENT_COLUMNS}, {LIKE_COUNT} FROM comments WHERE id = $1");
+    read_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+}
+
+/// Where a comment stands and whose it is (what a reader's report, like, edit or deletion needs
+/// to know).
 #[derive(Debug, Clone, FromRow)]
 pub struct CommentPlace {
     /// Site id.
@@ -67,12 +94,19 @@ pub struct CommentPlace {
     pub uri: String,
     /// Status word.
     pub status: String,
+    /// The credential that wrote it.
+    pub reader_id: Option<i64>,
+    /// The account that wrote it.
+    pub user_id: Option<i64>,
+    /// When it was written (epoch ms).
+    pub created_at: i64,
 }
 
-/// A comment's site, page and status, by id (one index probe, unlike the moderators' view).
+/// A comment's site, page, status and author, by id (one index probe, unlike the moderators'
+/// view).
 pub async fn place(db: &Db, id: i64) -> sqlx::Result<Option<CommentPlace>> {
     read_db!(db, pool => {
-        sqlx::query_as("SELECT t.site, t.uri, c.status FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = $1")
+        sqlx::query_as("SELECT t.site, t.uri, c.status, c.reader_id, c.user_id, c.created_at FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = $1")
             .bind(id)
             .fetch_optional(pool)
             .await

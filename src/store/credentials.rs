@@ -6,6 +6,45 @@ use sqlx::FromRow;
 
 use super::{Db, read_db, write_db};
 
+/// Who acts from a browser: the credential it holds, or a new one for a browser that has none
+/// (a guest's first report or like gets one, as a guest's first comment does).
+#[derive(Debug, Clone)]
+pub enum Holder {
+    /// The credential's reader.
+    Existing(i64),
+    /// Issue this credential (hashed token) first.
+    Issue {
+        /// SHA-256 of the token the browser will keep.
+        token_hash: String,
+        /// Until when it works.
+        expires_at: i64,
+    },
+}
+
+/// The reader id of a [`Holder`] inside the write transaction `$tx` (either engine), storing
+/// the new credential first when there is one.
+macro_rules! holder_reader_id {
+    ($holder:expr, $tx:ident, $now:expr) => {
+        match $holder {
+            $crate::store::credentials::Holder::Existing(id) => *id,
+            $crate::store::credentials::Holder::Issue {
+                token_hash,
+                expires_at,
+            } => {
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO credentials (token_hash, created_at, expires_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(token_hash)
+                .bind($now)
+                .bind(*expires_at)
+                .fetch_one(&mut *$tx)
+                .await?
+            }
+        }
+    };
+}
+pub(crate) use holder_reader_id;
+
 /// A credential that is still valid.
 #[derive(Debug, Clone, FromRow)]
 pub struct ReaderRow {

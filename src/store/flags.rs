@@ -1,21 +1,8 @@
 //! Readers' reports of published comments ("flags"): one per credential per comment, a hold
 //! when enough distinct readers reported it, and a moderator's dismissal.
 
+use super::credentials::{Holder, holder_reader_id};
 use super::{Db, read_db, write_tx};
-
-/// Who reports: a credential the browser holds, or a new one for a browser that has none.
-#[derive(Debug, Clone)]
-pub enum Reporter {
-    /// The credential's reader.
-    Existing(i64),
-    /// Issue this credential (hashed token) first.
-    Issue {
-        /// SHA-256 of the token the browser will keep.
-        token_hash: String,
-        /// Until when it works.
-        expires_at: i64,
-    },
-}
 
 /// A report to record.
 #[derive(Debug, Clone)]
@@ -23,7 +10,7 @@ pub struct NewFlag<'a> {
     /// The comment reported.
     pub comment_id: i64,
     /// Who reports.
-    pub reporter: Reporter,
+    pub reporter: Holder,
     /// `spam`, `abuse`, `off_topic` or `other`.
     pub reason: &'a str,
     /// The keyed digest of the reporter's network.
@@ -56,17 +43,7 @@ pub enum Reported {
 /// two reports at once cannot both miss (or both make) the hold.
 pub async fn report(db: &Db, flag: &NewFlag<'_>) -> sqlx::Result<Reported> {
     Ok(write_tx!(db, tx => {
-        let reader_id: i64 = match &flag.reporter {
-            Reporter::Existing(id) => *id,
-            Reporter::Issue { token_hash, expires_at } => {
-                sqlx::query_scalar("INSERT INTO credentials (token_hash, created_at, expires_at) VALUES ($1, $2, $3) RETURNING id")
-                    .bind(token_hash)
-                    .bind(flag.now)
-                    .bind(expires_at)
-                    .fetch_one(&mut *tx)
-                    .await?
-            }
-        };
+        let reader_id = holder_reader_id!(&flag.reporter, tx, flag.now);
         let inserted = sqlx::query(
             "INSERT INTO flags (comment_id, reader_id, reason, ip_hash, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (comment_id, reader_id) DO NOTHING",

@@ -40,6 +40,8 @@ pub struct QueueRow {
     pub ip_hash: Option<String>,
     /// Written at (epoch ms).
     pub created_at: i64,
+    /// Last edited at (epoch ms), by its author or a moderator.
+    pub edited_at: Option<i64>,
     /// Written by a moderator.
     pub moderator: bool,
     /// What the author asked to be mailed about.
@@ -53,7 +55,7 @@ pub struct QueueRow {
 }
 
 const QUEUE_SELECT: &str = "SELECT c.id, t.site, t.uri, c.parent_id, c.author_name, c.author_email, c.author_url, \
-     c.author_provider, c.user_id, c.reader_id, c.body, c.html, c.status, c.reason, c.ip_hash, c.created_at, c.moderator, c.notify, \
+     c.author_provider, c.user_id, c.reader_id, c.body, c.html, c.status, c.reason, c.ip_hash, c.created_at, c.edited_at, c.moderator, c.notify, \
      (SELECT COUNT(*) FROM comments o WHERE o.status = 'approved' AND (o.user_id = c.user_id OR o.reader_id = c.reader_id \
         OR o.author_email = c.author_email)) AS approved_count, \
      (SELECT COUNT(*) FROM comments o WHERE o.status IN ('rejected', 'spam') AND (o.user_id = c.user_id \
@@ -177,12 +179,14 @@ pub struct NewAuditEntry<'a> {
     pub detail: Option<String>,
 }
 
-const INSERT_EVENT: &str = "INSERT INTO moderation_events (site, comment_id, actor, action, status_before, status_after, detail, created_at) \
+/// Adds an entry to the audit log; bind with [`bind_event!`].
+pub(super) const INSERT_EVENT: &str = "INSERT INTO moderation_events (site, comment_id, actor, action, status_before, status_after, detail, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
+/// [`INSERT_EVENT`] bound to a [`NewAuditEntry`] and the time.
 macro_rules! bind_event {
     ($event:expr, $now:expr) => {
-        sqlx::query(INSERT_EVENT)
+        sqlx::query($crate::store::moderation::INSERT_EVENT)
             .bind($event.site)
             .bind($event.comment_id)
             .bind($event.actor)
@@ -193,6 +197,7 @@ macro_rules! bind_event {
             .bind($now)
     };
 }
+pub(super) use bind_event;
 
 /// Records an action that changed no comment (a ban, a word list, a lock).
 pub async fn record(db: &Db, event: &NewAuditEntry<'_>, now: i64) -> sqlx::Result<()> {
@@ -256,7 +261,8 @@ pub async fn set_status(
     }))
 }
 
-/// Replaces a comment's text (already rendered and cleaned) and records the edit.
+/// Replaces a comment's text (already rendered and cleaned), keeping the old one as a revision,
+/// and records the edit.
 pub async fn edit(
     db: &Db,
     id: i64,
@@ -273,6 +279,7 @@ pub async fn edit(
         match site {
             None => false,
             Some(site) => {
+                super::edits::keep_revision!(tx, id, actor, now);
                 sqlx::query("UPDATE comments SET body = $1, html = $2, edited_at = $3 WHERE id = $4")
                     .bind(body)
                     .bind(html)

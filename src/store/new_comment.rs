@@ -123,7 +123,7 @@ static GUARDED_INSERT: LazyLock<String> = LazyLock::new(|| {
                 $12, $13, $14, $15, $16, $17, $18, $19, $4, $20, $21, $22 \
          FROM threads t \
          WHERE t.site = $1 AND t.uri = $2 \
-         RETURNING {COMMENT_COLUMNS}"
+         RETURNING {COMMENT_COLUMNS}, CAST(0 AS BIGINT) AS likes"
     )
 });
 
@@ -379,5 +379,8 @@ fn comment_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CommentRow> {
         created_at: row.get("created_at")?,
         edited_at: row.get("edited_at")?,
         moderator: row.get("moderator")?,
+        body: row.get("body")?,
+        pinned_at: row.get("pinned_at")?,
+        likes: row.get("likes")?,
     })
 }

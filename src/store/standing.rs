@@ -137,6 +137,19 @@ pub async fn of(pool: &sqlx::PgPool, author: &Author, now: i64) -> sqlx::Result<
         .await
 }
 
+/// Reads the standing outside the writing of a new comment (an author's edit is judged with
+/// it), on either engine.
+pub async fn read(db: &super::Db, author: &Author, now: i64) -> sqlx::Result<Standing> {
+    match db {
+        super::Db::Sqlite(pools) => {
+            bind_standing!(sqlx::query_as::<_, Standing>(&SQLITE), author, now)
+                .fetch_one(&pools.reads)
+                .await
+        }
+        super::Db::Postgres(pool) => of(pool, author, now).await,
+    }
+}
+
 /// Reads the standing on SQLite's writing connection for new comments.
 pub fn on_sqlite(
     conn: &rusqlite::Connection,

@@ -15,7 +15,7 @@ pub struct NewDelivery {
     pub site: String,
     /// Which of the site's webhooks (a digest of site and URL; the URL stays in the config).
     pub target: String,
-    /// `created`, `held`, `approved`, `rejected`, `deleted` or `flagged`.
+    /// `created`, `held`, `approved`, `rejected`, `deleted`, `flagged` or `edited`.
     pub event: &'static str,
     /// The body to POST, exactly as it is signed.
     pub body: String,

@@ -41,6 +41,7 @@ pub fn event_for(event: &MailEvent, current_status: &str) -> Option<WebhookEvent
         "comment_rejected" | "comment_spam" => Some(WebhookEvent::Rejected),
         "comment_deleted" => Some(WebhookEvent::Deleted),
         "comment_flagged" => Some(WebhookEvent::Flagged),
+        "comment_edited" => Some(WebhookEvent::Edited),
         _ => None,
     }
 }

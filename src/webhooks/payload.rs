@@ -22,7 +22,7 @@ const CHAT_EXCERPT_CHARS: usize = 300;
 pub struct Payload<'a> {
     /// The delivery's id (also `X-Replybox-Delivery`), the same on every retry.
     pub id: &'a str,
-    /// `created`, `held`, `approved`, `rejected`, `deleted` or `flagged`.
+    /// `created`, `held`, `approved`, `rejected`, `deleted`, `flagged` or `edited`.
     pub event: &'static str,
     /// The site.
     pub site: SiteRef<'a>,
@@ -157,6 +157,8 @@ impl<'a> Payload<'a> {
             ("rejected", _) => "Comment rejected",
             ("deleted", _) => "Comment deleted",
             ("flagged", _) => "Comment flagged",
+            ("edited", "pending") => "Comment edited and held for review",
+            ("edited", _) => "Comment edited",
             _ => "Comment changed",
         };
         let mut line = format!(

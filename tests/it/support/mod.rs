@@ -114,8 +114,10 @@ macro_rules! on_postgres {
 pub(crate) use on_postgres;
 
 mod database;
+mod readers;
 
 pub use database::{Inspector, TestDatabase, postgres_url};
+pub use readers::signed_in_browsers;
 
 /// A running replybox.
 pub struct TestApp {

@@ -1,0 +1,88 @@
+//! `PATCH /api/comments/{id}` (an author edits their comment) and `DELETE /api/comments/{id}`
+//! (takes it back), for `sites.edit_minutes` after posting, with the credential the browser
+//! already holds. Behind the same rules as posting: the site's origins, a per-client rate limit
+//! (counted apart from new comments), the moderation rules and the audit log. See
+//! [`crate::comments::own`].
+
+use std::collections::HashSet;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::view::{CommentView, SeenBy};
+use crate::auth::Viewer;
+use crate::client_ip::ClientIp;
+use crate::comments::own;
+use crate::error::AppResult;
+use crate::extract::AppJson;
+use crate::moderation::Status;
+use crate::sites::Site;
+use crate::state::AppState;
+use crate::store::{self, comments::CommentRow};
+
+/// The new text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditInput {
+    /// Markdown.
+    body: String,
+}
+
+/// The comment as its author now sees it.
+#[derive(Debug, Serialize)]
+struct Changed {
+    comment: CommentView,
+}
+
+/// Edits comment `id`: 200 with the comment as its author sees it (`status` `pending` when the
+/// edit sent it back to the queue).
+pub async fn edit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    viewer: Viewer,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    AppJson(input): AppJson<EditInput>,
+) -> AppResult<Response> {
+    let (id, _, site) = super::comment_in_reach(&state, &id, &headers, false).await?;
+    state.limits.check_edit(site.id(), ip).await?;
+    let row = own::edit(&state, &site, &viewer, id, &input.body, ip).await?;
+    Ok(answer(&state, &site, &viewer, row))
+}
+
+/// Deletes comment `id`: 200 with its tombstone.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    viewer: Viewer,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let (id, _, site) = super::comment_in_reach(&state, &id, &headers, false).await?;
+    state.limits.check_edit(site.id(), ip).await?;
+    let row = own::delete(&state, &site, &viewer, id).await?;
+    Ok(answer(&state, &site, &viewer, row))
+}
+
+/// The changed comment as its author sees it.
+fn answer(state: &AppState, site: &Site, viewer: &Viewer, mut row: CommentRow) -> Response {
+    // One judged spam looks merely held to its author, as when it was posted.
+    if row.status == Status::Spam.as_str() {
+        row.status = Status::Pending.as_str().into();
+    }
+    let liked = HashSet::new();
+    let seen = SeenBy {
+        reader_id: viewer.reader_id(),
+        user_id: viewer.user_id(),
+        liked: &liked,
+        edit_window_ms: own::window_ms(site.config.edit_minutes),
+        now: store::now_ms(),
+        public_base: state.public_base(),
+    };
+    axum::Json(Changed {
+        comment: CommentView::of(row, &seen),
+    })
+    .into_response()
+}
