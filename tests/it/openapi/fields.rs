@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 
 use replybox::api::comments::ThreadQuery;
 use replybox::api::counts::CountsInput;
+use replybox::api::editing::EditInput;
 use replybox::api::flags::FlagInput;
+use replybox::api::preview::PreviewInput;
 use replybox::api::session::SessionQuery;
 use replybox::auth::exchange::ExchangeInput;
 use replybox::auth::flow::{CallbackQuery, StartQuery};
@@ -117,6 +119,18 @@ fn every_request_body_field_serde_reads_is_documented_and_no_other() {
             "ExchangeInput",
             fields_of::<ExchangeInput>(),
         ),
+        (
+            "/api/comments/{id}",
+            "patch",
+            "EditInput",
+            fields_of::<EditInput>(),
+        ),
+        (
+            "/api/preview",
+            "post",
+            "PreviewInput",
+            fields_of::<PreviewInput>(),
+        ),
     ] {
         assert_eq!(
             body_schema(path, method),
@@ -150,6 +164,9 @@ fn every_query_parameter_serde_reads_is_documented_and_no_other() {
     for (path, method) in [
         ("/api/counts", "post"),
         ("/api/session", "delete"),
+        ("/api/comments/{id}", "delete"),
+        ("/api/comments/{id}/likes", "post"),
+        ("/api/preview", "post"),
         ("/healthz", "get"),
     ] {
         assert!(query_parameters(path, method).is_empty(), "{method} {path}");
