@@ -60,14 +60,12 @@ pub async fn list(
             .collect(),
         _ => HashSet::new(),
     };
-    let seen = SeenBy {
-        reader_id: viewer.reader_id(),
-        user_id: viewer.user_id(),
-        liked: &liked,
-        edit_window_ms: comments::own::window_ms(site.config.edit_minutes),
-        now: store::now_ms(),
-        public_base: state.public_base(),
-    };
+    let seen = SeenBy::new(
+        &state,
+        &site,
+        (viewer.reader_id(), viewer.user_id()),
+        &liked,
+    );
     let comments: Vec<CommentView> = rows
         .into_iter()
         .map(|row| CommentView::of(row, &seen))
@@ -120,14 +118,8 @@ pub async fn create(
     if row.status == Status::Spam.as_str() {
         row.status = Status::Pending.as_str().into();
     }
-    let seen = SeenBy {
-        reader_id: reader,
-        user_id: row.user_id,
-        liked: &HashSet::new(),
-        edit_window_ms: comments::own::window_ms(site.config.edit_minutes),
-        now: store::now_ms(),
-        public_base: state.public_base(),
-    };
+    let none = HashSet::new();
+    let seen = SeenBy::new(&state, &site, (reader, row.user_id), &none);
     let body = Created {
         comment: CommentView::of(row, &seen),
         credential: submitted.credential,

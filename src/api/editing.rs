@@ -20,7 +20,7 @@ use crate::extract::AppJson;
 use crate::moderation::Status;
 use crate::sites::Site;
 use crate::state::AppState;
-use crate::store::{self, comments::CommentRow};
+use crate::store::comments::CommentRow;
 
 /// The new text.
 #[derive(Debug, Deserialize)]
@@ -72,15 +72,8 @@ fn answer(state: &AppState, site: &Site, viewer: &Viewer, mut row: CommentRow) -
     if row.status == Status::Spam.as_str() {
         row.status = Status::Pending.as_str().into();
     }
-    let liked = HashSet::new();
-    let seen = SeenBy {
-        reader_id: viewer.reader_id(),
-        user_id: viewer.user_id(),
-        liked: &liked,
-        edit_window_ms: own::window_ms(site.config.edit_minutes),
-        now: store::now_ms(),
-        public_base: state.public_base(),
-    };
+    let none = HashSet::new();
+    let seen = SeenBy::new(state, site, (viewer.reader_id(), viewer.user_id()), &none);
     axum::Json(Changed {
         comment: CommentView::of(row, &seen),
     })

@@ -56,7 +56,24 @@ pub struct SeenBy<'a> {
     pub public_base: &'a str,
 }
 
-impl SeenBy<'_> {
+impl<'a> SeenBy<'a> {
+    /// The viewer with this credential and account, on `site`, who likes `liked`.
+    pub fn new(
+        state: &'a crate::state::AppState,
+        site: &Site,
+        (reader_id, user_id): (Option<i64>, Option<i64>),
+        liked: &'a HashSet<i64>,
+    ) -> Self {
+        Self {
+            reader_id,
+            user_id,
+            liked,
+            edit_window_ms: crate::comments::own::window_ms(site.config.edit_minutes),
+            now: crate::store::now_ms(),
+            public_base: state.public_base(),
+        }
+    }
+
     /// Whether the viewer wrote `row` (this browser, or their account in any browser).
     fn wrote(&self, row: &CommentRow) -> bool {
         (self.user_id.is_some() && row.user_id == self.user_id)

@@ -170,6 +170,14 @@ impl Js {
         self.out
     }
 
+    /// Copies the next character, if any.
+    fn copy_one(&mut self) {
+        if let Some(c) = self.peek(0) {
+            self.out.push(c);
+            self.at += 1;
+        }
+    }
+
     /// A '…' or "…" string, escapes and all.
     fn copy_quoted(&mut self, quote: char) {
         self.out.push(quote);
@@ -178,10 +186,7 @@ impl Js {
             self.out.push(c);
             self.at += 1;
             if c == '\\' {
-                if let Some(escaped) = self.peek(0) {
-                    self.out.push(escaped);
-                    self.at += 1;
-                }
+                self.copy_one();
             } else if c == quote {
                 return;
             }
@@ -195,12 +200,7 @@ impl Js {
             self.out.push(c);
             self.at += 1;
             match c {
-                '\\' => {
-                    if let Some(escaped) = self.peek(0) {
-                        self.out.push(escaped);
-                        self.at += 1;
-                    }
-                }
+                '\\' => self.copy_one(),
                 '`' => return,
                 '$' if self.peek(0) == Some('{') => {
                     self.out.push('{');
@@ -223,12 +223,7 @@ impl Js {
             self.out.push(c);
             self.at += 1;
             match c {
-                '\\' => {
-                    if let Some(escaped) = self.peek(0) {
-                        self.out.push(escaped);
-                        self.at += 1;
-                    }
-                }
+                '\\' => self.copy_one(),
                 '[' => in_class = true,
                 ']' => in_class = false,
                 '/' if !in_class => break,

@@ -4,10 +4,15 @@
 //! rendered through the one HTML policy) and end in [`stored`] (the page's caches forgotten,
 //! the mail worker woken, the metric counted), so neither can forget a step.
 
-use crate::moderation::{Desk, Status};
+use std::net::IpAddr;
+
+use crate::error::{AppError, AppResult};
+use crate::moderation::{self, Desk, SiteRules, Status, WordList};
 use crate::render;
+use crate::sites::Site;
 use crate::store::comments::CommentRow;
 use crate::store::new_comment::{NewComment, NewReader};
+use crate::store::standing::Standing;
 use crate::telemetry;
 
 mod input;
@@ -61,4 +66,37 @@ pub fn stored(desk: &Desk<'_>, site: &str, uri: &str, comment: &CommentRow) {
     if let Some(status) = Status::parse(&comment.status) {
         telemetry::comment_created(status.as_str());
     }
+}
+
+/// The site's rules, as configured and as its moderators keep them (the word lists come with
+/// the author's standing).
+fn site_rules(site: &Site, standing: &Standing) -> SiteRules {
+    SiteRules {
+        mode: site.moderation(),
+        links_to_hold: site.config.links_to_hold,
+        new_identity_minutes: site.config.new_identity_minutes,
+        min_seconds_to_write: site.config.min_seconds_to_write,
+        verify_guests: site.config.verify_guests,
+        watched: WordList::parse(standing.watched.as_deref().unwrap_or_default()),
+        blocked: WordList::parse(standing.blocked.as_deref().unwrap_or_default()),
+    }
+}
+
+/// What refuses a comment, new or edited, outright: a locked thread or one older than the site's
+/// `close_after_days` (`thread_locked`), then a ban on the author or their network (`banned`).
+fn refuse_closed_or_banned(
+    site: &Site,
+    standing: &Standing,
+    ip: IpAddr,
+    now: i64,
+) -> AppResult<()> {
+    if standing.thread_locked == Some(true)
+        || site.is_closed_by_age(standing.thread_created_at, now)
+    {
+        return Err(AppError::ThreadLocked);
+    }
+    if standing.banned || moderation::bans::network_banned(standing.ban_networks.as_deref(), ip) {
+        return Err(AppError::Banned);
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::moderation::{self, Facts, SiteRules, Status, WordList};
+use crate::moderation::{self, Facts, Status};
 use crate::sites::Site;
 use crate::state::AppState;
 use crate::store::comments::CommentRow;
@@ -43,23 +43,8 @@ pub async fn edit(
         dedupe_key: String::new(),
     };
     let standing = standing::read(&state.db, &author, now).await?;
-    if standing.thread_locked == Some(true)
-        || site.is_closed_by_age(standing.thread_created_at, now)
-    {
-        return Err(AppError::ThreadLocked);
-    }
-    if standing.banned || moderation::bans::network_banned(standing.ban_networks.as_deref(), ip) {
-        return Err(AppError::Banned);
-    }
-    let rules = SiteRules {
-        mode: site.moderation(),
-        links_to_hold: site.config.links_to_hold,
-        new_identity_minutes: site.config.new_identity_minutes,
-        min_seconds_to_write: site.config.min_seconds_to_write,
-        verify_guests: site.config.verify_guests,
-        watched: WordList::parse(standing.watched.as_deref().unwrap_or_default()),
-        blocked: WordList::parse(standing.blocked.as_deref().unwrap_or_default()),
-    };
+    super::refuse_closed_or_banned(site, &standing, ip, now)?;
+    let rules = super::site_rules(site, &standing);
     // The author was judged when they posted: only what the text says is judged again (known,
     // no identity age, no verification pending).
     let verdict = moderation::judge(

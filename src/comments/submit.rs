@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::auth::{Credential, Viewer, credential};
 use crate::error::{AppError, AppResult};
-use crate::moderation::{self, Facts, SiteRules, Status, WordList};
+use crate::moderation::{self, Facts, Status};
 use crate::sites::Site;
 use crate::state::AppState;
 use crate::store::comments::CommentRow;
@@ -47,12 +47,7 @@ impl Draft {
     /// Refuses the comment (thread closed, author banned, a duplicate) or gives it its status.
     fn judge(mut self, standing: &Standing) -> AppResult<NewComment> {
         let site = &self.site;
-        refuse_if_closed(site, standing, self.new.created_at)?;
-        if standing.banned
-            || moderation::bans::network_banned(standing.ban_networks.as_deref(), self.ip)
-        {
-            return Err(AppError::Banned);
-        }
+        super::refuse_closed_or_banned(site, standing, self.ip, self.new.created_at)?;
         if standing.duplicate {
             return Err(AppError::DuplicateComment);
         }
@@ -65,15 +60,7 @@ impl Draft {
                 "That name belongs to the site's moderators. Please choose another.",
             ));
         }
-        let rules = SiteRules {
-            mode: site.moderation(),
-            links_to_hold: site.config.links_to_hold,
-            new_identity_minutes: site.config.new_identity_minutes,
-            min_seconds_to_write: site.config.min_seconds_to_write,
-            verify_guests: site.config.verify_guests,
-            watched: WordList::parse(standing.watched.as_deref().unwrap_or_default()),
-            blocked: WordList::parse(standing.blocked.as_deref().unwrap_or_default()),
-        };
+        let rules = super::site_rules(site, standing);
         let new = &self.new;
         let verdict = moderation::judge(
             &rules,
@@ -246,14 +233,4 @@ fn wanted_notifications(
         ));
     }
     Ok(Some(wanted.join(",")))
-}
-
-/// A locked thread, or one older than the site's `close_after_days`, takes no comments.
-fn refuse_if_closed(site: &Site, standing: &Standing, now: i64) -> AppResult<()> {
-    if standing.thread_locked == Some(true)
-        || site.is_closed_by_age(standing.thread_created_at, now)
-    {
-        return Err(AppError::ThreadLocked);
-    }
-    Ok(())
 }

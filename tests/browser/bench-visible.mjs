@@ -2,10 +2,14 @@
 // headless Chromium with third-party cookies blocked (Debian's default), everything on loopback.
 // Run it through scripts/bench-widget. Prints a table; exits non-zero only if something broke.
 //
-// "Visible": a script injected into the thread iframe before its own scripts watches the DOM;
-// once it holds all N comments (`li.rb-c`, one per comment, replies included), it waits for the
-// next rendered frame (requestAnimationFrame, then a task) and notes Date.now(). The clock starts
-// in node just before page.goto. Both read the same system clock.
+// Two moments, seen by a script injected into the thread iframe before its own scripts, which
+// watches the DOM and, after the next rendered frame (requestAnimationFrame, then a task), notes
+// Date.now():
+//   first screen: the first comments are drawn (the widget draws a screenful of threads first,
+//                 then the rest in slices; a widget drawing everything at once reaches both
+//                 moments together);
+//   all drawn:    all N comments (`li.rb-c`, one per comment, replies included) are in the DOM.
+// The clock starts in node just before page.goto. Both read the same system clock.
 //   cold: a fresh browser profile (empty HTTP cache, no open connections), first navigation.
 //   warm: the same profile, a second navigation to the same page (cached assets).
 import { execFileSync } from 'node:child_process';
@@ -45,27 +49,33 @@ async function seedThread(env, { uri, title, total }) {
   return { count: ids.length, replies, depth: Math.max(...depth.values()) };
 }
 
-/** One navigation; returns ms from page.goto until all `expected` comments were rendered. */
+/** One navigation; returns ms from page.goto until the first screen and until all comments. */
 async function navigate(page, url) {
   const start = Date.now();
   await page.goto(url);
   const frame = await (await page.waitForSelector('iframe[title="Comments"]')).contentFrame();
-  const done = await frame.waitForFunction(() => window.__rbVisible || window.__rbError, null, { timeout: 30_000 });
+  const done = await frame.waitForFunction(() => (window.__rbVisible && window.__rbFirst) || window.__rbError, null, { timeout: 30_000 });
   const at = await done.jsonValue();
   if (typeof at !== 'number') throw new Error(`thread did not render: ${at}`);
-  return at - start;
+  return { first: (await frame.evaluate(() => window.__rbFirst)) - start, all: at - start };
 }
 
 /** Installed in every frame of a context; only acts inside the replybox thread iframe. */
 function watchForComments({ origin, expected }) {
   if (location.origin !== origin || !location.pathname.endsWith('/embed/thread')) return;
+  const painted = (key) => requestAnimationFrame(() => setTimeout(() => { window[key] ||= Date.now(); }));
+  let first = false;
   new MutationObserver((_, observer) => {
     const n = document.querySelectorAll('.rb-c').length;
     if (document.querySelector('.rb-err')) window.__rbError = document.querySelector('.rb-err').textContent;
     if (n > expected) window.__rbError = `${n} comments, expected ${expected}`;
+    if (n > 0 && !first) {
+      first = true;
+      painted('__rbFirst');
+    }
     if (n !== expected) return;
     observer.disconnect();
-    requestAnimationFrame(() => setTimeout(() => { window.__rbVisible = Date.now(); }));
+    painted('__rbVisible');
   }).observe(document, { childList: true, subtree: true });
 }
 
@@ -123,16 +133,18 @@ async function main() {
     console.log(`${chromium}, headless, third-party cookies ${MODE}; ${os.cpus().length} cores, loopback`);
     console.log(`replybox ${process.env.REPLYBOX_BIN || '(harness default binary)'}; seeded ${shape} through the API in ${seedSecs} s`);
     console.log(`${RUNS} runs per row; cold = fresh profile, first navigation; warm = same profile, second navigation\n`);
-    console.log(row([['thread', -16], ['load', -4], ['median', 9], ['min', 9], ['max', 9], ['API response (wire / decoded)', -30]]));
+    console.log(row([['thread', -16], ['load', -4], ['first screen (median, min–max)', -30], ['all drawn (median, min–max)', -30], ['API response (wire / decoded)', -30]]));
     for (const t of THREADS) {
       const url = `${env.blog.origin}/post${t.uri}?${new URLSearchParams({ site: 'open', uri: t.uri, title: t.title })}`;
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await coldAndWarm(env, url, t.count));
       const { size } = runs[0];
+      const spread = (ms) => `${median(ms)} ms (${Math.min(...ms)}–${Math.max(...ms)})`;
       for (const load of ['cold', 'warm']) {
-        const ms = runs.map((r) => r[load]);
+        const first = runs.map((r) => r[load].first);
+        const all = runs.map((r) => r[load].all);
         console.log(row([[`${t.count.toLocaleString('en')} comments`, -16], [load, -4],
-          [`${median(ms)} ms`, 9], [`${Math.min(...ms)} ms`, 9], [`${Math.max(...ms)} ms`, 9],
+          [spread(first), -30], [spread(all), -30],
           [`${kib(size.wire)} ${size.encoding} / ${kib(size.json)} JSON`, -30]]));
       }
     }

@@ -66,7 +66,7 @@ min_seconds_to_write = 0
  * Starts replybox with a fresh SQLite file; resolves once /healthz answers 200. `extraConfig`,
  * if given, is called with replybox's origin and returns TOML appended to the config.
  */
-export async function startReplybox(blogOrigin, extraConfig) {
+export async function startReplybox(blogOrigin, extraConfig, serverLines = '') {
   if (!fs.existsSync(BIN)) {
     throw new Error(`replybox binary not found at ${BIN}: build it (cargo build) or set REPLYBOX_BIN`);
   }
@@ -77,6 +77,7 @@ export async function startReplybox(blogOrigin, extraConfig) {
   await fsp.writeFile(config, `[server]
 listen = "127.0.0.1:${port}"
 public_url = "http://localhost:${port}"
+${serverLines}
 [database]
 url = "sqlite://${tmp}/replybox.db"
 ${storySites(blogOrigin)}
@@ -162,11 +163,15 @@ export async function startBlog(port, replyboxOrigin) {
   return { origin: `http://127.0.0.1:${port}`, port, stop: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Both servers; the blog's port is chosen first because replybox's config names it. */
-export async function startEnv() {
+/**
+ * Both servers; the blog's port is chosen first because replybox's config names it.
+ * `server`: lines for replybox's [server] table (`trusted_proxies = ["127.0.0.1/32"]` lets a
+ * story play readers on other networks with X-Forwarded-For).
+ */
+export async function startEnv({ server = '' } = {}) {
   const blogPort = await freePort();
   const blogOrigin = `http://127.0.0.1:${blogPort}`;
-  const rb = await startReplybox(blogOrigin);
+  const rb = await startReplybox(blogOrigin, undefined, server);
   const blog = await startBlog(blogPort, rb.origin);
   return {
     rb, blog,
