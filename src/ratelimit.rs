@@ -1,5 +1,6 @@
 //! Rate limits per client address: a generous one for reads, a tight one per site for comments,
-//! one for starting sign-ins and exchanging their codes, and one for admin login attempts.
+//! one for starting sign-ins and exchanging their codes, one for moderators' actions from the
+//! widget, and one for admin login attempts.
 //!
 //! Keyed governor limiters, checked directly (no tower_governor: its key extractor trusts a forged
 //! `X-Forwarded-For`). The address comes from [`crate::client_ip`]. IPv6 clients are keyed by
@@ -63,6 +64,8 @@ pub struct RateLimits {
     writes_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
     /// Reports of comments: the same budget as comments, counted apart.
     reports_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
+    /// Moderators' actions from the widget ([`MODERATION_BUDGET`]).
+    moderations: Arc<Limiter>,
     /// The database holding the budgets every instance shares (PostgreSQL only).
     shared: Option<Db>,
 }
@@ -99,6 +102,7 @@ impl RateLimits {
             sign_in_budget,
             writes_by_site: Arc::new(by_site()),
             reports_by_site: Arc::new(by_site()),
+            moderations: Arc::new(Limiter::dashmap(MODERATION_BUDGET.quota())),
             shared: None,
         }
     }
@@ -131,6 +135,20 @@ impl RateLimits {
                 self.sign_in_budget.take_shared(db, &key).await
             }
             None => check(&self.sign_ins, ip),
+        }
+    }
+
+    /// Counts a moderator's action from the widget by this client.
+    pub async fn check_moderation(&self, ip: IpAddr) -> AppResult<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        match &self.shared {
+            Some(db) => {
+                let key = format!("moderate {}", crate::client_ip::client_network(ip));
+                MODERATION_BUDGET.take_shared(db, &key).await
+            }
+            None => check(&self.moderations, ip),
         }
     }
 
@@ -171,7 +189,11 @@ impl RateLimits {
     /// Forgets clients whose limits have fully recovered, and returns how many are still tracked.
     pub fn prune(&self) -> usize {
         let mut tracked = 0;
-        let shared = [self.reads.as_ref(), self.sign_ins.as_ref()];
+        let shared = [
+            self.reads.as_ref(),
+            self.sign_ins.as_ref(),
+            self.moderations.as_ref(),
+        ];
         let writes = (self.writes_by_site.values())
             .chain(self.reports_by_site.values())
             .map(|(limiter, _)| limiter);
@@ -183,6 +205,14 @@ impl RateLimits {
         tracked
     }
 }
+
+/// Moderators' actions from the widget, per client: a moderator clearing a queue in place
+/// works at the speed of clicks (60 a minute, 30 at once is more than a person does), while a
+/// stolen credential cannot empty a site in a burst.
+const MODERATION_BUDGET: Budget = Budget {
+    per_minute: 60,
+    burst: 30,
+};
 
 /// Login attempts allowed per address and per account name: five, then one a minute. Off only
 /// when `limits.enabled = false` (benchmarks, browser tests).

@@ -10,6 +10,7 @@ use crate::state::AppState;
 pub mod comments;
 pub mod counts;
 pub mod flags;
+pub mod moderation;
 pub mod openapi;
 pub mod session;
 pub mod view;
