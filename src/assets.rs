@@ -3,7 +3,10 @@
 //! Cache policy as data: the loader (`/embed.js`) keeps a stable URL, so it is cached briefly and
 //! revalidated by ETag; the iframe's script and stylesheet are named by a hash of their content
 //! and cached for a year (`immutable`); every file answers `304` to a matching `If-None-Match`.
-//! The iframe document is per site: its CSP lets only the site's origins frame it.
+//! The iframe document is per site: its CSP lets only the site's origins frame it. The
+//! moderator tools (`moderate.js`) are content-hashed like the app, named in the frame's
+//! document (`<meta name="replybox-moderate">`) and loaded by the app only for a moderator, so
+//! they are not part of what a reader downloads (nor of [`widget_sizes`]'s budget).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -119,7 +122,7 @@ fn content_hash(body: &[u8]) -> String {
 /// so a part may use what an earlier one declares. It talks only to its own origin; the one
 /// `innerHTML` is the comment's server-sanitised html (`thread.js`), every other string from
 /// users goes through `textContent` or attributes.
-const APP_JS_PARTS: [&str; 8] = [
+const APP_JS_PARTS: [&str; 9] = [
     include_str!("../embed/app/strings.js"),
     include_str!("../embed/app/frame.js"),
     include_str!("../embed/app/thread.js"),
@@ -127,6 +130,7 @@ const APP_JS_PARTS: [&str; 8] = [
     include_str!("../embed/app/sign-in.js"),
     include_str!("../embed/app/replying.js"),
     include_str!("../embed/app/posting.js"),
+    include_str!("../embed/app/moderator-sign-in.js"),
     include_str!("../embed/app/start.js"),
 ];
 
@@ -144,6 +148,8 @@ struct Assets {
     app_js: Asset,
     app_css_name: String,
     app_css: Asset,
+    moderate_js_name: String,
+    moderate_js: Asset,
     thread_html: String,
     demo: HashMap<&'static str, Asset>,
     admin_css: Asset,
@@ -161,11 +167,18 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         "text/css; charset=utf-8",
         CachePolicy::Immutable,
     );
+    let moderate_js = Asset::code(
+        include_str!("../embed/moderate.js"),
+        "text/javascript; charset=utf-8",
+        CachePolicy::Immutable,
+    );
     let app_js_name = format!("app.{}.js", content_hash(&app_js.body));
     let app_css_name = format!("app.{}.css", content_hash(&app_css.body));
+    let moderate_js_name = format!("moderate.{}.js", content_hash(&moderate_js.body));
     let thread_html = include_str!("../embed/thread.html")
         .replace("%APP_JS%", &format!("/embed/{app_js_name}"))
-        .replace("%APP_CSS%", &format!("/embed/{app_css_name}"));
+        .replace("%APP_CSS%", &format!("/embed/{app_css_name}"))
+        .replace("%MODERATE_JS%", &format!("/embed/{moderate_js_name}"));
     let demo = HashMap::from([
         (
             "",
@@ -202,6 +215,8 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         app_css,
         app_js_name,
         app_css_name,
+        moderate_js,
+        moderate_js_name,
         thread_html,
         demo,
         admin_css: Asset::new(
@@ -222,13 +237,16 @@ pub async fn loader(headers: HeaderMap) -> Response {
     ASSETS.loader.respond(&headers)
 }
 
-/// `GET /embed/{file}`: the iframe's content-hashed script and stylesheet.
+/// `GET /embed/{file}`: the iframe's content-hashed script and stylesheet, and the moderator
+/// tools.
 pub async fn embed_file(Path(file): Path<String>, headers: HeaderMap) -> Response {
     let assets = &*ASSETS;
     if file == assets.app_js_name {
         assets.app_js.respond(&headers)
     } else if file == assets.app_css_name {
         assets.app_css.respond(&headers)
+    } else if file == assets.moderate_js_name {
+        assets.moderate_js.respond(&headers)
     } else {
         not_found()
     }
@@ -301,6 +319,18 @@ pub async fn thread_frame(
 
 fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Not found").into_response()
+}
+
+/// The moderator tools as served: (name, source bytes, served bytes, served bytes gzipped at
+/// level 9). Loaded only for moderators, so outside the reader's budget.
+pub fn moderator_tools_size() -> (String, usize, usize, usize) {
+    let assets = &*ASSETS;
+    (
+        assets.moderate_js_name.clone(),
+        include_str!("../embed/moderate.js").len(),
+        assets.moderate_js.body.len(),
+        minify::gzipped_len(&assets.moderate_js.body),
+    )
 }
 
 /// The widget's files as served (comments stripped): (name, source bytes, served bytes, served

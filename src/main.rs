@@ -296,6 +296,11 @@ fn widget_size() -> anyhow::Result<()> {
         "{:<10} {:>8} {:>8} {:>8}  (budget {WIDGET_BUDGET})",
         "total", total.0, total.1, total.2
     );
+    let (_, source, served, gzipped) = replybox::assets::moderator_tools_size();
+    println!(
+        "{:<10} {source:>8} {served:>8} {gzipped:>8}  (moderators only, loaded on demand: not counted)",
+        "moderate.js"
+    );
     anyhow::ensure!(
         total.2 <= WIDGET_BUDGET,
         "the widget is {} bytes over its budget",
