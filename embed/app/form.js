@@ -49,6 +49,7 @@ function buildForm() {
     h('p', { class: 'rb-actions' }, submit));
   for (const k of ['name', 'email', 'url']) if (fields[k] && saved[k]) fields[k].value = saved[k];
   respond.append(form);
+  if (!viewer) respond.append(moderatorSignIn());
 }
 
 function check(key, label) {
