@@ -16,6 +16,7 @@ mod flags;
 mod headers;
 mod imports;
 mod mail;
+mod moderating_in_place;
 mod moderation_rules;
 mod openapi;
 mod operations;
