@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use replybox::api::comments::ThreadQuery;
 use replybox::api::counts::CountsInput;
 use replybox::api::flags::FlagInput;
+use replybox::api::moderation::ModerationInput;
 use replybox::api::session::SessionQuery;
 use replybox::auth::exchange::ExchangeInput;
 use replybox::auth::flow::{CallbackQuery, StartQuery};
@@ -110,6 +111,12 @@ fn every_request_body_field_serde_reads_is_documented_and_no_other() {
             "post",
             "FlagInput",
             fields_of::<FlagInput>(),
+        ),
+        (
+            "/api/comments/{id}/moderation",
+            "post",
+            "ModerationInput",
+            fields_of::<ModerationInput>(),
         ),
         (
             "/auth/exchange",
