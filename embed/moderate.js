@@ -115,8 +115,9 @@
     } catch { /* network failure: said below */ }
     const ok = answer?.r.ok;
     const code = answer?.j?.error?.code;
-    say(ok ? fill(L.done[action], { name: nameOf(c) }) : (L.failed[code] || L.failed.generic), !ok);
+    // The thread first, then the sentence: what is said is what is shown.
     await RB.reload().catch(() => {});
+    say(ok ? fill(L.done[action], { name: nameOf(c) }) : (L.failed[code] || L.failed.generic), !ok);
     refocus(`c-${c.id}`, order);
   }
 
