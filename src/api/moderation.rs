@@ -47,7 +47,8 @@ pub struct Moderated {
 pub async fn act(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    viewer: Viewer,
+    // Judged in its turn: a bad credential without `Origin` is still an origin refusal.
+    viewer: Result<Viewer, AppError>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     AppJson(input): AppJson<ModerationInput>,
@@ -63,7 +64,7 @@ pub async fn act(
     let site = state.sites.get(&comment.site)?;
     super::check_write_origin(&state, &site, &headers)?;
     state.limits.check_moderation(ip).await?;
-    let moderator = moderators::acting(&state, &viewer, &site).await?;
+    let moderator = moderators::acting(&state, &viewer?, &site).await?;
     let action = WidgetAction::parse(&input.action, input.days)?;
     in_widget::apply(state.desk(), id, action, &moderator.actor, |s| {
         s == site.id()
