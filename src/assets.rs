@@ -3,7 +3,10 @@
 //! Cache policy as data: the loader (`/embed.js`) keeps a stable URL, so it is cached briefly and
 //! revalidated by ETag; the iframe's script and stylesheet are named by a hash of their content
 //! and cached for a year (`immutable`); every file answers `304` to a matching `If-None-Match`.
-//! The iframe document is per site: its CSP lets only the site's origins frame it.
+//! The iframe document is per site: its CSP lets only the site's origins frame it. The
+//! moderator tools (`moderate.js`) are content-hashed like the app, named in the frame's
+//! document (`<meta name="replybox-moderate">`) and loaded by the app only for a moderator, so
+//! they are not part of what a reader downloads (nor of [`widget_sizes`]'s budget).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -200,6 +203,8 @@ struct Assets {
     /// The thread app, per language (in [`LANGUAGES`] order).
     apps: Vec<(&'static str, Hashed)>,
     more: Hashed,
+    /// The moderator tools, loaded only for moderators.
+    moderate: Hashed,
     app_css_name: String,
     app_css: Asset,
     thread_html: String,
@@ -214,6 +219,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         .map(|(code, strings)| (*code, Hashed::script("app", &app_js_source(strings))))
         .collect();
     let more = Hashed::script("more", &joined(&MORE_JS_PARTS));
+    let moderate = Hashed::script("moderate", include_str!("../embed/moderate.js"));
     let app_css = Asset::code(
         include_str!("../embed/app.css"),
         "text/css; charset=utf-8",
@@ -222,6 +228,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
     let app_css_name = format!("app.{}.css", content_hash(&app_css.body));
     let thread_html = include_str!("../embed/thread.html")
         .replace("%MORE_JS%", &format!("/embed/{}", more.name))
+        .replace("%MODERATE_JS%", &format!("/embed/{}", moderate.name))
         .replace("%APP_CSS%", &format!("/embed/{app_css_name}"));
     let demo = HashMap::from([
         (
@@ -257,6 +264,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         ),
         apps,
         more,
+        moderate,
         app_css,
         app_css_name,
         thread_html,
@@ -279,11 +287,12 @@ pub async fn loader(headers: HeaderMap) -> Response {
     ASSETS.loader.respond(&headers)
 }
 
-/// `GET /embed/{file}`: the iframe's content-hashed script and stylesheet.
+/// `GET /embed/{file}`: the iframe's content-hashed script and stylesheet, and the moderator
+/// tools.
 pub async fn embed_file(Path(file): Path<String>, headers: HeaderMap) -> Response {
     let assets = &*ASSETS;
     let script = (assets.apps.iter().map(|(_, app)| app))
-        .chain([&assets.more])
+        .chain([&assets.more, &assets.moderate])
         .find(|hashed| hashed.name == file);
     if let Some(hashed) = script {
         hashed.asset.respond(&headers)
@@ -422,6 +431,12 @@ pub fn widget_sizes() -> Vec<WidgetFile> {
         "more.js".into(),
         joined(&MORE_JS_PARTS).len(),
         &assets.more.asset,
+        false,
+    ));
+    files.push(file(
+        "moderate.js".into(),
+        include_str!("../embed/moderate.js").len(),
+        &assets.moderate.asset,
         false,
     ));
     files

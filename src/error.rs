@@ -66,6 +66,18 @@ pub enum AppError {
     /// A credential was presented but is unknown or expired.
     #[error("invalid credential")]
     InvalidCredential,
+    /// The request needs a credential (a moderator's action) and came without one.
+    #[error("credential required")]
+    CredentialRequired,
+    /// The request is understood but the thing it acts on is not in a state that allows it
+    /// (e.g. pinning a comment that is not published).
+    #[error("{message}")]
+    Conflict {
+        /// Stable code, e.g. `not_approved`.
+        code: &'static str,
+        /// Human explanation.
+        message: String,
+    },
     /// The request body is larger than the configured limit.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -120,6 +132,14 @@ impl AppError {
         }
     }
 
+    /// A 409 with a stable code.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> StatusCode {
         match self {
@@ -131,10 +151,11 @@ impl AppError {
             | Self::GuestsNotAllowed
             | Self::ThreadLocked
             | Self::Banned => StatusCode::FORBIDDEN,
-            Self::InvalidCredential => StatusCode::UNAUTHORIZED,
-            Self::DuplicateComment | Self::AlreadyReported | Self::AlreadyLiked => {
-                StatusCode::CONFLICT
-            }
+            Self::InvalidCredential | Self::CredentialRequired => StatusCode::UNAUTHORIZED,
+            Self::DuplicateComment
+            | Self::AlreadyReported
+            | Self::AlreadyLiked
+            | Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -151,7 +172,8 @@ impl AppError {
         match self {
             Self::BadRequest { code, .. }
             | Self::Invalid { code, .. }
-            | Self::Forbidden { code, .. } => code,
+            | Self::Forbidden { code, .. }
+            | Self::Conflict { code, .. } => code,
             Self::UnknownSite => "unknown_site",
             Self::NotFound => "not_found",
             Self::OriginNotAllowed => "origin_not_allowed",
@@ -162,6 +184,7 @@ impl AppError {
             Self::AlreadyReported => "already_reported",
             Self::AlreadyLiked => "already_liked",
             Self::InvalidCredential => "invalid_credential",
+            Self::CredentialRequired => "credential_required",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -178,7 +201,8 @@ impl AppError {
         match self {
             Self::BadRequest { message, .. }
             | Self::Invalid { message, .. }
-            | Self::Forbidden { message, .. } => message.clone(),
+            | Self::Forbidden { message, .. }
+            | Self::Conflict { message, .. } => message.clone(),
             Self::UnknownSite => "No site with this id is configured.".into(),
             Self::NotFound => "Nothing here.".into(),
             Self::OriginNotAllowed => "This site does not accept writes from this origin.".into(),
@@ -189,6 +213,7 @@ impl AppError {
             Self::AlreadyReported => "You already reported this comment.".into(),
             Self::AlreadyLiked => "You already like this comment.".into(),
             Self::InvalidCredential => "Your sign-in has expired.".into(),
+            Self::CredentialRequired => "Sign in first.".into(),
             Self::PayloadTooLarge => "The request body is too large.".into(),
             Self::UnsupportedMediaType => "Send JSON with Content-Type: application/json.".into(),
             Self::MethodNotAllowed => "This method is not allowed here.".into(),

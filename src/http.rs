@@ -58,7 +58,7 @@ pub fn router(state: AppState) -> Router {
 
 /// The JSON API the widget calls (DESIGN.md "Public API"), behind the read rate limit.
 fn widget_api(state: &AppState) -> Router<AppState> {
-    use api::{comments, counts, editing, flags, likes, preview, session};
+    use api::{comments, counts, editing, flags, likes, moderation, preview, session};
     Router::new()
         .route("/api/comments", get(comments::list).post(comments::create))
         .route(
@@ -70,6 +70,7 @@ fn widget_api(state: &AppState) -> Router<AppState> {
             "/api/comments/{id}/likes",
             post(likes::like).delete(likes::unlike),
         )
+        .route("/api/comments/{id}/moderation", post(moderation::act))
         .route("/api/counts", post(counts::count))
         .route("/api/preview", post(preview::preview))
         .route("/api/session", get(session::show).delete(session::sign_out))
@@ -79,10 +80,11 @@ fn widget_api(state: &AppState) -> Router<AppState> {
 
 /// The admin pages, behind the first-party session and the admin page policy.
 fn admin_pages(state: &AppState) -> Router<AppState> {
-    use admin::{actions, audit, bans, comment, export, login, queue, sites};
+    use admin::{actions, audit, bans, comment, export, login, queue, sites, widget};
     Router::new()
         .route("/admin", get(queue::show))
         .route("/admin/login", get(login::page).post(login::submit))
+        .route("/admin/widget", get(widget::sign_in))
         .route("/admin/logout", post(login::logout))
         .route("/admin/act", post(actions::act))
         .route("/admin/comments/{id}", get(comment::show))

@@ -1,5 +1,6 @@
 //! Rate limits per client address: a generous one for reads, a tight one per site for comments,
-//! one for starting sign-ins and exchanging their codes, and one for admin login attempts.
+//! one for starting sign-ins and exchanging their codes, one for moderators' actions from the
+//! widget, and one for admin login attempts.
 //!
 //! Keyed governor limiters, checked directly (no tower_governor: its key extractor trusts a forged
 //! `X-Forwarded-For`). The address comes from [`crate::client_ip`]. IPv6 clients are keyed by
@@ -67,6 +68,8 @@ pub struct RateLimits {
     edits_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
     /// Likes and taking them back (`limits.likes_per_minute`).
     likes_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
+    /// Moderators' actions from the widget ([`MODERATION_BUDGET`]).
+    moderations: Arc<Limiter>,
     /// The database holding the budgets every instance shares (PostgreSQL only).
     shared: Option<Db>,
 }
@@ -110,6 +113,7 @@ impl RateLimits {
             reports_by_site: Arc::new(per_site(&writes)),
             edits_by_site: Arc::new(per_site(&writes)),
             likes_by_site: Arc::new(per_site(&likes)),
+            moderations: Arc::new(Limiter::dashmap(MODERATION_BUDGET.quota())),
             shared: None,
         }
     }
@@ -142,6 +146,20 @@ impl RateLimits {
                 self.sign_in_budget.take_shared(db, &key).await
             }
             None => check(&self.sign_ins, ip),
+        }
+    }
+
+    /// Counts a moderator's action from the widget by this client.
+    pub async fn check_moderation(&self, ip: IpAddr) -> AppResult<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        match &self.shared {
+            Some(db) => {
+                let key = format!("moderate {}", crate::client_ip::client_network(ip));
+                MODERATION_BUDGET.take_shared(db, &key).await
+            }
+            None => check(&self.moderations, ip),
         }
     }
 
@@ -192,7 +210,11 @@ impl RateLimits {
     /// Forgets clients whose limits have fully recovered, and returns how many are still tracked.
     pub fn prune(&self) -> usize {
         let mut tracked = 0;
-        let shared = [self.reads.as_ref(), self.sign_ins.as_ref()];
+        let shared = [
+            self.reads.as_ref(),
+            self.sign_ins.as_ref(),
+            self.moderations.as_ref(),
+        ];
         let writes = (self.writes_by_site.values())
             .chain(self.reports_by_site.values())
             .chain(self.edits_by_site.values())
@@ -206,6 +228,14 @@ impl RateLimits {
         tracked
     }
 }
+
+/// Moderators' actions from the widget, per client: a moderator clearing a queue in place
+/// works at the speed of clicks (60 a minute, 30 at once is more than a person does), while a
+/// stolen credential cannot empty a site in a burst.
+const MODERATION_BUDGET: Budget = Budget {
+    per_minute: 60,
+    burst: 30,
+};
 
 /// Login attempts allowed per address and per account name: five, then one a minute. Off only
 /// when `limits.enabled = false` (benchmarks, browser tests).

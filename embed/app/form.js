@@ -23,7 +23,7 @@ function buildForm() {
   cancel = h('button', { type: 'button', class: 'rb-cancel', hidden: true, onclick: () => moveForm(null) }, t('cancel'));
   const guest = !viewer && site.guests !== false;
   const providers = viewer ? [] : site.providers || [];
-  const intro = viewer ? t('signedIn', { name: viewer.name, p: pname(viewer.provider) })
+  const intro = viewer ? t('signedIn', { name: viewer.name, p: viewer.provider ? ' (' + pname(viewer.provider) + ')' : '' })
     : guest ? (providers.length ? t('intro') : t('introGuest'))
       : providers.length ? t('introLogin') : null;
   status = h('p', { class: 'rb-status', id: 'rb-status', role: 'status', 'aria-live': 'polite' });

@@ -146,6 +146,7 @@ const RB = window.replybox = {
       comments = j.comments;
       viewer = j.viewer || null;
       renderThread();
+      moderatorTools();
     }
   }
 };

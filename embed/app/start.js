@@ -45,10 +45,18 @@ async function start() {
   }, 60000);
 }
 
-// "Your data": for a browser replybox knows (it holds a credential).
+// "Your data", for a browser replybox knows (it holds a credential); and a discreet way in for a
+// moderator with an admin-page account: a popup on replybox's own origin (/admin/widget) that
+// ends like a provider's sign-in, with a one-time code for this frame (sign-in.js takes it).
 function footer() {
-  foot.querySelector('.rb-data')?.remove();
-  if (load(CRED)) foot.prepend(button('rb-tool rb-data', t('yourData'), () => more().then((m) => m.data())));
+  foot.textContent = '';
+  if (load(CRED)) foot.append(button('rb-tool rb-data', t('yourData'), () => more().then((m) => m.data())), ' ');
+  if (!viewer) {
+    foot.append(button('rb-tool rb-mod-in', t('moderatorSignIn'), () => {
+      RB.popup = open('../admin/widget?site=' + encodeURIComponent(P.site), 'rbsignin', 'popup,width=520,height=640');
+      more().then((m) => RB.popup || m.popupBlocked());
+    }));
+  }
 }
 
 // The embedding page asks for a comment (its address changed to #comment-ID).

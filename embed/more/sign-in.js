@@ -17,6 +17,9 @@ RB.reader.fullPage = async (url) => {
   window.parent.postMessage({ type: 'replybox:navigate', url: url.href }, RB.PARENT);
 };
 
+// A moderator's sign-in has no whole-page way: pop-ups must be allowed.
+RB.reader.popupBlocked = () => RB.setStatus(t('popupBlocked'), true);
+
 // What to say about a failed sign-in, from replybox's error code (own strings only; a count-less
 // "too fast" for rate_limited; anything else reads as 'generic').
 const signInFailure = (code) => (code === 'rate_limited' ? t('rate_limited_soon') : RB.errorText(code));

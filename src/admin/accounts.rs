@@ -101,5 +101,5 @@ pub async fn add(
 
 /// Whether this account may act on this site.
 pub fn may_moderate(admin: &AdminRow, site: &str) -> bool {
-    admin.role == "admin" || admin.sites.split(',').any(|s| s == site)
+    crate::moderation::role::may_moderate(admin, site)
 }

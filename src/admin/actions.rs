@@ -1,5 +1,5 @@
 //! `POST /admin/act`: acting on comments from a queue, one card or many at once. What an
-//! action does is the moderation domain's (`moderation::actions`).
+//! action does is the moderation domain's (`moderation::actions`, `moderation::pins`).
 
 use axum::extract::State;
 use axum::response::Redirect;
@@ -7,7 +7,30 @@ use axum::response::Redirect;
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
 use crate::moderation::actions::{self, Action};
+use crate::moderation::pins;
 use crate::state::AppState;
+
+/// What a card's button (or the bulk bar) asks for.
+#[derive(Debug, Clone, Copy)]
+enum CardAction {
+    /// A change of status.
+    Status(Action),
+    /// Close the readers' reports.
+    Dismiss,
+    /// Pin (`true`) or unpin a published comment.
+    Pin(bool),
+}
+
+impl CardAction {
+    fn parse(word: &str) -> Option<Self> {
+        match word {
+            "dismiss" => Some(Self::Dismiss),
+            "pin" => Some(Self::Pin(true)),
+            "unpin" => Some(Self::Pin(false)),
+            word => Action::parse(word).map(Self::Status),
+        }
+    }
+}
 
 /// `POST /admin/act`: `act=approve:12` for one card, or `act=approve` with checked `ids`.
 pub async fn act(State(state): State<AppState>, form: AdminForm) -> Result<Redirect, AdminError> {
@@ -18,13 +41,8 @@ pub async fn act(State(state): State<AppState>, form: AdminForm) -> Result<Redir
         Some((word, id)) => (word, Some(id)),
         None => (act, None),
     };
-    let action = match word {
-        "dismiss" => None,
-        word => Some(
-            Action::parse(word)
-                .ok_or_else(|| AdminError::BadRequest(format!("Unknown action {word:?}.")))?,
-        ),
-    };
+    let action = CardAction::parse(word)
+        .ok_or_else(|| AdminError::BadRequest(format!("Unknown action {word:?}.")))?;
     let ids: Vec<i64> = match one {
         Some(id) => vec![
             id.parse()
@@ -38,9 +56,15 @@ pub async fn act(State(state): State<AppState>, form: AdminForm) -> Result<Redir
     let me: &Moderator = &form.moderator;
     for id in ids {
         let allowed = |site: &str| me.may_moderate(site);
+        let desk = state.desk();
         match action {
-            Some(action) => actions::apply(state.desk(), id, action, &me.actor(), allowed).await?,
-            None => actions::dismiss_reports(state.desk(), id, &me.actor(), allowed).await?,
+            CardAction::Status(action) => {
+                actions::apply(desk, id, action, &me.actor(), allowed).await?
+            }
+            CardAction::Dismiss => actions::dismiss_reports(desk, id, &me.actor(), allowed).await?,
+            CardAction::Pin(pinned) => {
+                pins::set_pinned(desk, id, pinned, &me.actor(), allowed).await?;
+            }
         }
     }
     Ok(Redirect::to(&back_to(form.get("back"))))

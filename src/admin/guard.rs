@@ -47,7 +47,7 @@ impl Moderator {
 
     /// How they appear in the audit log.
     pub fn actor(&self) -> String {
-        format!("admin:{}", self.account.name)
+        crate::moderation::role::actor(&self.account)
     }
 
     /// Whether they are an admin (every site).

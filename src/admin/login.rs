@@ -1,5 +1,7 @@
 //! Signing in and out of the admin pages. A wrong name and a wrong password get the same answer
-//! in the same time; attempts are limited per address and per account name.
+//! in the same time; attempts are limited per address and per account name. A login may go on
+//! to `next` (the widget's moderator sign-in sends its popup here first), only ever a path
+//! under `/admin`.
 
 use askama::Template;
 use axum::Form;
@@ -13,6 +15,7 @@ use super::error::AdminError;
 use super::guard::{self, AdminForm};
 use crate::client_ip::ClientIp;
 use crate::error::AppError;
+use crate::extract::AppQuery;
 use crate::state::AppState;
 use crate::store;
 
@@ -21,14 +24,23 @@ use crate::store;
 struct LoginPage {
     error: Option<&'static str>,
     name: String,
+    /// Where to go afterwards, if not the queue (already checked by [`admin_path`]).
+    next: Option<String>,
 }
 
-/// `GET /admin/login`
-pub async fn page() -> Result<Html<String>, AdminError> {
+/// `GET /admin/login` parameters.
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// `GET /admin/login[?next=/admin/…]`
+pub async fn page(AppQuery(query): AppQuery<LoginQuery>) -> Result<Html<String>, AdminError> {
     Ok(Html(
         LoginPage {
             error: None,
             name: String::new(),
+            next: query.next.as_deref().and_then(admin_path).map(String::from),
         }
         .render()?,
     ))
@@ -39,6 +51,18 @@ pub async fn page() -> Result<Html<String>, AdminError> {
 pub struct Credentials {
     name: String,
     password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `next` if it is a path under `/admin` (`/admin`, `/admin/…`, `/admin?…`) that cannot be
+/// read as another host: no `//`, no `\` (browsers read it as `/`), no control characters
+/// (browsers drop tabs and newlines from URLs, which could join two slashes).
+pub fn admin_path(next: &str) -> Option<&str> {
+    let under_admin =
+        next == "/admin" || next.starts_with("/admin/") || next.starts_with("/admin?");
+    let plain = !next.contains("//") && !next.contains('\\') && !next.chars().any(char::is_control);
+    (under_admin && plain && next.len() <= 2048).then_some(next)
 }
 
 /// `POST /admin/login`
@@ -74,11 +98,17 @@ pub async fn submit(
         Some(account) if valid => {
             guard::sign_in(&session, account.id).await?;
             tracing::info!(admin = %account.name, "admin signed in");
-            Ok(Redirect::to("/admin").into_response())
+            let next = form
+                .next
+                .as_deref()
+                .and_then(admin_path)
+                .unwrap_or("/admin");
+            Ok(Redirect::to(next).into_response())
         }
         _ => {
             let page = LoginPage {
                 error: Some("Wrong name or password."),
+                next: form.next.as_deref().and_then(admin_path).map(String::from),
                 name: form.name,
             };
             Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())

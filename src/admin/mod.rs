@@ -13,3 +13,4 @@ pub mod guard;
 pub mod login;
 pub mod queue;
 pub mod sites;
+pub mod widget;

@@ -16,6 +16,7 @@ pub mod counts;
 pub mod editing;
 pub mod flags;
 pub mod likes;
+pub mod moderation;
 pub mod openapi;
 pub mod preview;
 pub mod session;

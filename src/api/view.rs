@@ -184,7 +184,7 @@ impl CommentView {
             moderator: row.moderator,
             likes: row.likes,
             liked: seen.liked.contains(&row.id),
-            pinned: row.pinned_at.is_some(),
+            pinned: row.pinned_at.is_some() && row.status == Status::Approved.as_str(),
             text: (mine && live).then_some(row.body),
             editable_until,
         }

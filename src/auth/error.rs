@@ -79,6 +79,15 @@ impl SignInError {
         Self::new(code, StatusCode::BAD_REQUEST, detail)
     }
 
+    /// An admin-page account asked to moderate a site in the widget that it may not act on.
+    pub fn not_a_moderator() -> Self {
+        Self::new(
+            "not_a_moderator",
+            StatusCode::FORBIDDEN,
+            "the account does not moderate this site",
+        )
+    }
+
     /// The provider id names no configured provider, or the site does not offer it.
     pub fn unknown_provider() -> Self {
         Self::new(
@@ -114,6 +123,7 @@ impl SignInError {
             "invalid_return" => "The page to return to is not part of this site.",
             "invalid_instance" => "Please enter your Mastodon instance, like mastodon.social.",
             "rate_limited" => "Too many sign-ins from here. Please wait a minute and try again.",
+            "not_a_moderator" => "This account does not moderate this site.",
             _ => "Something went wrong. Please try again.",
         }
     }

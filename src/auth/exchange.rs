@@ -1,6 +1,8 @@
 //! `POST /auth/exchange`: the last step of a sign-in. The widget's frame trades the one-time
 //! code (60 s, once) for its credential; a full-page sign-in's code also needs its claim's
-//! secret, and a popup code must come without one (see [`super::flow`]).
+//! secret, and a popup code must come without one (see [`super::flow`]). An admin-page
+//! account's code (popup only, see [`super::admin_account`]) becomes a credential bound to the
+//! account.
 
 use axum::http::{HeaderMap, header};
 use serde::Deserialize;
@@ -48,9 +50,20 @@ pub async fn exchange(
         return Err(invalid());
     }
     let now = store::now_ms();
-    let taken = store::users::take_code(&state.db, &hash_token(&input.code), now)
-        .await?
-        .ok_or_else(invalid)?;
+    let code_hash = hash_token(&input.code);
+    let Some(taken) = store::users::take_code(&state.db, &code_hash, now).await? else {
+        let account_code = store::widget_accounts::take_code(&state.db, &code_hash, now).await?;
+        // An account's code comes from the popup only: a claim with it means it was planted.
+        let code = account_code
+            .filter(|_| input.claim.is_none())
+            .ok_or_else(invalid)?;
+        let (credential, viewer) = super::admin_account::exchange(&state, &code, now)
+            .await?
+            .ok_or_else(invalid)?;
+        return Ok(axum::Json(
+            json!({"credential": credential, "viewer": viewer}),
+        ));
+    };
     // A full-page code needs its claim's secret; a popup code must come without one (a
     // claim presented with it means the code was planted in a full-page return: login CSRF).
     let claim_holds = match (&taken.claim_hash, input.claim.as_deref()) {

@@ -16,6 +16,7 @@ use crate::sites::Site;
 use crate::state::AppState;
 use crate::store;
 
+pub mod admin_account;
 pub mod avatars;
 pub mod credential;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod flow;
 mod full_page;
 pub mod icons;
 pub mod mastodon;
+pub mod moderators;
 pub mod outbound;
 pub mod page;
 pub mod presets;
@@ -114,10 +116,11 @@ pub struct ViewerView {
     pub name: String,
     /// Absolute picture URL (served by replybox).
     pub avatar: String,
-    /// Provider id.
+    /// Provider id (`None` for an admin-page account signed in inside the widget).
     pub provider: Option<String>,
-    /// Whether the identity they signed in with is one of the site's `moderators` (always false
-    /// where no site is named).
+    /// Whether they moderate the site: the identity they signed in with is one of its
+    /// `moderators`, or their admin-page account may act on it (always false where no site is
+    /// named).
     pub moderator: bool,
 }
 
@@ -131,18 +134,10 @@ pub async fn viewer_of(
         return Ok(None);
     };
     let moderator = match site {
-        Some(site) if !site.config.moderators.is_empty() => {
-            store::users::identities_of_reader(&state.db, reader_id)
-                .await?
-                .iter()
-                .any(|(provider, subject)| {
-                    site.config.moderators.iter().any(|m| {
-                        m.split_once(':')
-                            .is_some_and(|(p, s)| p == provider && s == subject)
-                    })
-                })
-        }
-        _ => false,
+        Some(site) => moderators::listed_identity(state, reader_id, site)
+            .await?
+            .is_some(),
+        None => false,
     };
     Ok(Some(ViewerView {
         avatar: format!("{}{}", state.public_base(), avatar_path(&user)),
@@ -152,15 +147,20 @@ pub async fn viewer_of(
     }))
 }
 
-/// The signed-in viewer of a request, if any (`moderator` of `site`).
+/// The signed-in viewer of a request, if any (`moderator` of `site`): a reader signed in with a
+/// provider, or an admin-page account signed in inside the widget.
 pub async fn signed_in_viewer(
     state: &AppState,
     viewer: &Viewer,
     site: Option<&Site>,
 ) -> AppResult<Option<ViewerView>> {
-    match &viewer.reader {
-        Some(reader) if reader.user_id.is_some() => viewer_of(state, reader.id, site).await,
-        _ => Ok(None),
+    let Some(reader) = &viewer.reader else {
+        return Ok(None);
+    };
+    match (reader.admin_id, reader.user_id) {
+        (Some(admin_id), _) => admin_account::viewer(state, admin_id, site).await,
+        (None, Some(_)) => viewer_of(state, reader.id, site).await,
+        (None, None) => Ok(None),
     }
 }
 

@@ -1,8 +1,8 @@
 //! A new comment's story, in one room: what a reader may send and how it is checked
 //! ([`input`]), the reader's submission judged by the site's rules ([`submit`]), and a
-//! moderator's reply from the admin pages ([`reply`]). Both kinds start from [`draft`] (the text
-//! rendered through the one HTML policy) and end in [`stored`] (the page's caches forgotten,
-//! the mail worker woken, the metric counted), so neither can forget a step.
+//! moderator's comment from the admin pages or the widget ([`reply`]). Both kinds start from
+//! [`draft`] (the text rendered through the one HTML policy) and end in [`stored`] (the page's
+//! caches forgotten, the mail worker woken, the metric counted), so neither can forget a step.
 
 use std::net::IpAddr;
 
@@ -19,7 +19,7 @@ mod input;
 pub mod own;
 pub mod reply;
 pub mod submit;
-mod whole_number;
+pub(crate) mod whole_number;
 
 pub use input::{CommentInput, GuestInput, MAX_URI_CHARS, page_uri};
 pub use submit::{Submitted, submit};

@@ -154,7 +154,7 @@ pub async fn dismiss_reports(
 
 /// The comment `id`, if it exists (`not_found`) and `allowed` lets the moderator act on its site
 /// (`not_your_site`).
-async fn to_moderate(
+pub(super) async fn to_moderate(
     desk: Desk<'_>,
     id: i64,
     allowed: impl Fn(&str) -> bool,
@@ -174,4 +174,10 @@ pub fn not_your_site() -> AppError {
         "not_your_site",
         "That comment is on a site you do not moderate.",
     )
+}
+
+/// The refusal for someone who does not moderate the comment's site at all (the widget's
+/// moderation API, a moderator's comment from an account that may not act on the site).
+pub fn not_a_moderator() -> AppError {
+    AppError::forbidden("not_a_moderator", "You do not moderate this site.")
 }

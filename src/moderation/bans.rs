@@ -42,6 +42,35 @@ impl BanChoice {
     }
 }
 
+impl BanChoice {
+    /// What a moderator's Ban button in the widget does: ban on the comment's site, for `days`
+    /// (0: for good), the author's account when they signed in, else the email they gave, else
+    /// the browser credential that wrote it (else, for an imported comment, its address), and
+    /// mark the comment as spam. `None` for a moderator's own comment or one with nobody to ban.
+    pub fn from_widget(comment: &QueueRow, days: i64) -> Option<Self> {
+        if comment.moderator {
+            return None;
+        }
+        let kind = if comment.user_id.is_some() {
+            BanKind::User
+        } else if comment.author_email.is_some() {
+            BanKind::Email
+        } else if comment.reader_id.is_some() {
+            BanKind::Reader
+        } else if comment.ip_hash.is_some() {
+            BanKind::Ip
+        } else {
+            return None;
+        };
+        Some(Self {
+            kind,
+            everywhere: false,
+            days,
+            and_spam: true,
+        })
+    }
+}
+
 /// Bans the author of a comment, records it in the audit log and, if asked, marks the comment
 /// as spam. Used from a card and from a moderator's mail.
 pub async fn ban_author(

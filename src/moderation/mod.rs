@@ -1,6 +1,7 @@
 //! Moderation, the domain: the rules that decide the status a new comment starts in and why
 //! (here), what moderators do to comments ([`actions`]), bans ([`bans`]) and who may moderate
-//! what ([`role`]). The admin pages and the mail links both call into it.
+//! what ([`role`]), pins ([`pins`]) and the widget's moderation words ([`in_widget`]). The admin
+//! pages, the mail links and the widget's moderation API all call into it.
 //!
 //! Every new comment passes [`judge`], one pure function over the facts of the submission and
 //! the site's rules. It returns a [`Verdict`]: the status and the reason that is stored with the
@@ -20,6 +21,8 @@ use crate::config::ModerationMode;
 
 pub mod actions;
 pub mod bans;
+pub mod in_widget;
+pub mod pins;
 pub mod reports;
 pub mod role;
 pub mod words;

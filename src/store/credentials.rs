@@ -52,12 +52,15 @@ pub struct ReaderRow {
     pub id: i64,
     /// Set when the reader has signed in with an account.
     pub user_id: Option<i64>,
+    /// Set when the credential belongs to an admin-page account (a moderator signed in inside
+    /// the widget: [`super::widget_accounts`]).
+    pub admin_id: Option<i64>,
 }
 
 /// The reader holding this token, unless it is unknown or expired.
 pub async fn find_by_token(db: &Db, token_hash: &str, now: i64) -> sqlx::Result<Option<ReaderRow>> {
     read_db!(db, pool => {
-        sqlx::query_as("SELECT id, user_id FROM credentials WHERE token_hash = $1 AND expires_at > $2")
+        sqlx::query_as("SELECT id, user_id, admin_id FROM credentials WHERE token_hash = $1 AND expires_at > $2")
             .bind(token_hash)
             .bind(now)
             .fetch_optional(pool)

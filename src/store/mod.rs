@@ -32,6 +32,7 @@ pub mod likes;
 pub mod mail;
 pub mod moderation;
 pub mod new_comment;
+pub mod pins;
 pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
@@ -41,6 +42,7 @@ pub mod standing;
 pub mod threads;
 pub mod users;
 pub mod webhooks;
+pub mod widget_accounts;
 
 /// Runs a statement that only reads against whichever pool is in use; `$pool` names the native
 /// pool (on SQLite, the reading pool, which refuses writes: use [`write_db!`] for those).

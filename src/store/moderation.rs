@@ -52,6 +52,8 @@ pub struct QueueRow {
     pub rejected_count: i64,
     /// Readers' reports not yet dismissed.
     pub open_flags: i64,
+    /// When a moderator pinned it (shown first in its thread), if they did.
+    pub pinned_at: Option<i64>,
 }
 
 const QUEUE_SELECT: &str = "SELECT c.id, t.site, t.uri, c.parent_id, c.author_name, c.author_email, c.author_url, \
@@ -60,7 +62,8 @@ const QUEUE_SELECT: &str = "SELECT c.id, t.site, t.uri, c.parent_id, c.author_na
         OR o.author_email = c.author_email)) AS approved_count, \
      (SELECT COUNT(*) FROM comments o WHERE o.status IN ('rejected', 'spam') AND (o.user_id = c.user_id \
         OR o.reader_id = c.reader_id OR o.author_email = c.author_email)) AS rejected_count, \
-     (SELECT COUNT(*) FROM flags f WHERE f.comment_id = c.id AND f.dismissed_at IS NULL) AS open_flags \
+     (SELECT COUNT(*) FROM flags f WHERE f.comment_id = c.id AND f.dismissed_at IS NULL) AS open_flags, \
+     c.pinned_at \
      FROM comments c JOIN threads t ON t.id = c.thread_id";
 
 /// Which comments a queue shows.
@@ -179,11 +182,12 @@ pub struct NewAuditEntry<'a> {
     pub detail: Option<String>,
 }
 
-/// Adds an entry to the audit log; bind with [`bind_event!`].
+/// The audit log's insert, `$1`…`$8` as [`bind_event!`] binds them.
 pub(super) const INSERT_EVENT: &str = "INSERT INTO moderation_events (site, comment_id, actor, action, status_before, status_after, detail, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-/// [`INSERT_EVENT`] bound to a [`NewAuditEntry`] and the time.
+/// The audit log's insert with an entry bound, ready to run inside a transaction of either
+/// engine (the other files of `store/` write entries with their own changes this way).
 macro_rules! bind_event {
     ($event:expr, $now:expr) => {
         sqlx::query($crate::store::moderation::INSERT_EVENT)

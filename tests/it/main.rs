@@ -17,6 +17,7 @@ mod headers;
 mod imports;
 mod likes;
 mod mail;
+mod moderating_in_place;
 mod moderation_rules;
 mod openapi;
 mod operations;

@@ -8,6 +8,7 @@ use replybox::api::comments::ThreadQuery;
 use replybox::api::counts::CountsInput;
 use replybox::api::editing::EditInput;
 use replybox::api::flags::FlagInput;
+use replybox::api::moderation::ModerationInput;
 use replybox::api::preview::PreviewInput;
 use replybox::api::session::SessionQuery;
 use replybox::auth::exchange::ExchangeInput;
@@ -112,6 +113,12 @@ fn every_request_body_field_serde_reads_is_documented_and_no_other() {
             "post",
             "FlagInput",
             fields_of::<FlagInput>(),
+        ),
+        (
+            "/api/comments/{id}/moderation",
+            "post",
+            "ModerationInput",
+            fields_of::<ModerationInput>(),
         ),
         (
             "/auth/exchange",

@@ -9,6 +9,7 @@ mod answers;
 mod contract;
 mod fields;
 mod found;
+mod moderating;
 mod reader_controls;
 mod refusals;
 mod routes;
