@@ -162,6 +162,7 @@ impl CommentView {
             Status::parse(&row.status),
             Some(Status::Approved | Status::Pending)
         );
+        let pinned = row.pinned_at.is_some() && row.status == Status::Approved.as_str();
         let editable_until = mine.then(|| {
             crate::comments::own::editable_until(row.created_at, seen.edit_window_ms, seen.now)
                 .filter(|_| live)
@@ -184,7 +185,7 @@ impl CommentView {
             moderator: row.moderator,
             likes: row.likes,
             liked: seen.liked.contains(&row.id),
-            pinned: row.pinned_at.is_some() && row.status == Status::Approved.as_str(),
+            pinned,
             text: (mine && live).then_some(row.body),
             editable_until,
         }
