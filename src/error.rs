@@ -63,6 +63,9 @@ pub enum AppError {
     /// A credential was presented but is unknown or expired.
     #[error("invalid credential")]
     InvalidCredential,
+    /// The request is about the reader's own data and came without their credential.
+    #[error("credential required")]
+    CredentialRequired,
     /// The request body is larger than the configured limit.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -128,7 +131,7 @@ impl AppError {
             | Self::GuestsNotAllowed
             | Self::ThreadLocked
             | Self::Banned => StatusCode::FORBIDDEN,
-            Self::InvalidCredential => StatusCode::UNAUTHORIZED,
+            Self::InvalidCredential | Self::CredentialRequired => StatusCode::UNAUTHORIZED,
             Self::DuplicateComment | Self::AlreadyReported => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -156,6 +159,7 @@ impl AppError {
             Self::DuplicateComment => "duplicate_comment",
             Self::AlreadyReported => "already_reported",
             Self::InvalidCredential => "invalid_credential",
+            Self::CredentialRequired => "credential_required",
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -182,6 +186,9 @@ impl AppError {
             Self::DuplicateComment => "You already posted this comment.".into(),
             Self::AlreadyReported => "You already reported this comment.".into(),
             Self::InvalidCredential => "Your sign-in has expired.".into(),
+            Self::CredentialRequired => {
+                "Send the credential this browser holds (Authorization: Bearer).".into()
+            }
             Self::PayloadTooLarge => "The request body is too large.".into(),
             Self::UnsupportedMediaType => "Send JSON with Content-Type: application/json.".into(),
             Self::MethodNotAllowed => "This method is not allowed here.".into(),

@@ -1,5 +1,6 @@
-//! Rate limits per client address: a generous one for reads, a tight one per site for comments,
-//! one for starting sign-ins and exchanging their codes, and one for admin login attempts.
+//! Rate limits per client address: a generous one for reads, a tight one per site for comments
+//! (and, counted apart, for reports and for readers deleting their data), one for starting
+//! sign-ins and exchanging their codes, and one for admin login attempts.
 //!
 //! Keyed governor limiters, checked directly (no tower_governor: its key extractor trusts a forged
 //! `X-Forwarded-For`). The address comes from [`crate::client_ip`]. IPv6 clients are keyed by
@@ -63,6 +64,9 @@ pub struct RateLimits {
     writes_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
     /// Reports of comments: the same budget as comments, counted apart.
     reports_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
+    /// Readers deleting their own data: the same budget as comments, counted apart (a reader
+    /// who just posted is not kept from leaving).
+    deletions_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
     /// The database holding the budgets every instance shares (PostgreSQL only).
     shared: Option<Db>,
 }
@@ -99,6 +103,7 @@ impl RateLimits {
             sign_in_budget,
             writes_by_site: Arc::new(by_site()),
             reports_by_site: Arc::new(by_site()),
+            deletions_by_site: Arc::new(by_site()),
             shared: None,
         }
     }
@@ -146,6 +151,12 @@ impl RateLimits {
             .await
     }
 
+    /// Counts a reader's deletion of their own data, from this client through this site.
+    pub async fn check_deletion(&self, site: &str, ip: IpAddr) -> AppResult<()> {
+        self.check_site(&self.deletions_by_site, "delete-data", site, ip)
+            .await
+    }
+
     async fn check_site(
         &self,
         limiters: &HashMap<String, (Limiter, Budget)>,
@@ -174,6 +185,7 @@ impl RateLimits {
         let shared = [self.reads.as_ref(), self.sign_ins.as_ref()];
         let writes = (self.writes_by_site.values())
             .chain(self.reports_by_site.values())
+            .chain(self.deletions_by_site.values())
             .map(|(limiter, _)| limiter);
         for limiter in shared.into_iter().chain(writes) {
             limiter.retain_recent();
