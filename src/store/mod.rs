@@ -31,6 +31,7 @@ pub mod mail;
 pub mod moderation;
 pub mod new_comment;
 pub mod rate_limits;
+pub mod reader_data;
 pub mod sessions;
 pub mod settings;
 pub mod site_rules;
