@@ -58,12 +58,16 @@ pub fn router(state: AppState) -> Router {
 
 /// The JSON API the widget calls (DESIGN.md "Public API"), behind the read rate limit.
 fn widget_api(state: &AppState) -> Router<AppState> {
-    use api::{comments, counts, flags, session};
+    use api::{comments, counts, flags, reader_data, session};
     Router::new()
         .route("/api/comments", get(comments::list).post(comments::create))
         .route("/api/comments/{id}/flags", post(flags::create))
         .route("/api/counts", post(counts::count))
         .route("/api/session", get(session::show).delete(session::sign_out))
+        .route(
+            "/api/me/data",
+            get(reader_data::download).delete(reader_data::delete),
+        )
         .route("/api/openapi.json", get(api::openapi::serve))
         .route_layer(middleware::from_fn_with_state(state.clone(), limit_reads))
 }

@@ -11,6 +11,7 @@ pub mod comments;
 pub mod counts;
 pub mod flags;
 pub mod openapi;
+pub mod reader_data;
 pub mod session;
 pub mod view;
 

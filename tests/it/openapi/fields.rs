@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use replybox::api::comments::ThreadQuery;
 use replybox::api::counts::CountsInput;
 use replybox::api::flags::FlagInput;
+use replybox::api::reader_data::DeleteInput;
 use replybox::api::session::SessionQuery;
 use replybox::auth::exchange::ExchangeInput;
 use replybox::auth::flow::{CallbackQuery, StartQuery};
@@ -117,6 +118,12 @@ fn every_request_body_field_serde_reads_is_documented_and_no_other() {
             "ExchangeInput",
             fields_of::<ExchangeInput>(),
         ),
+        (
+            "/api/me/data",
+            "delete",
+            "DeleteReaderData",
+            fields_of::<DeleteInput>(),
+        ),
     ] {
         assert_eq!(
             body_schema(path, method),
@@ -150,6 +157,8 @@ fn every_query_parameter_serde_reads_is_documented_and_no_other() {
     for (path, method) in [
         ("/api/counts", "post"),
         ("/api/session", "delete"),
+        ("/api/me/data", "get"),
+        ("/api/me/data", "delete"),
         ("/healthz", "get"),
     ] {
         assert!(query_parameters(path, method).is_empty(), "{method} {path}");
