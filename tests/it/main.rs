@@ -20,6 +20,7 @@ mod moderation_rules;
 mod openapi;
 mod operations;
 mod rate_limits;
+mod reader_data;
 mod service;
 mod sign_in;
 mod sign_in_attacks;
