@@ -3,12 +3,14 @@
 //! operations are the same set ([`routes`]); the request fields serde reads are the documented
 //! ones ([`fields`]); and every answer the stories provoke — each documented operation, success
 //! and error — has a documented status, content type and headers and validates against its
-//! schema ([`answers`]). `scripts/api-fuzz` then lets schemathesis try what the stories don't.
+//! schema ([`answers`]; a reader's own data in [`reader_data`]). `scripts/api-fuzz` then lets
+//! schemathesis try what the stories don't.
 
 mod answers;
 mod contract;
 mod fields;
 mod found;
+mod reader_data;
 mod refusals;
 mod routes;
 mod signed_in;
