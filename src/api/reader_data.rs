@@ -18,7 +18,7 @@ use crate::auth::Viewer;
 use crate::client_ip::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::extract::AppJson;
-use crate::reader_data;
+use crate::reader_data::{self, Owner};
 use crate::state::AppState;
 
 /// `DELETE /api/me/data`'s body.
@@ -33,7 +33,7 @@ pub struct DeleteInput {
 
 /// The reader's data as a JSON attachment (`replybox-data.json`), never cached.
 pub async fn download(State(state): State<AppState>, viewer: Viewer) -> AppResult<Response> {
-    let owner = reader_data::owner(&viewer)?;
+    let owner = owner(&viewer)?;
     let document = reader_data::export(&state, owner).await?;
     let mut response = Json(document).into_response();
     let headers = response.headers_mut();
@@ -62,9 +62,19 @@ pub async fn delete(
     let fate = reader_data::comments_fate(&input.comments)?;
     state.limits.check_deletion(site.id(), ip).await?;
     let viewer = Viewer::from_headers(&headers, &state).await?;
-    let owner = reader_data::owner(&viewer)?;
+    let owner = owner(&viewer)?;
     let deleted = reader_data::delete(&state, owner, fate).await?;
     let mut response = Json(json!({ "deleted": deleted })).into_response();
     (response.headers_mut()).insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// The identity behind the credential: signed in, the account; a guest, the browser's
+/// credential. Without a credential there is nobody's data (`credential_required`).
+fn owner(viewer: &Viewer) -> AppResult<Owner> {
+    match (viewer.user_id(), viewer.reader_id()) {
+        (Some(user_id), _) => Ok(Owner::Account { user_id }),
+        (None, Some(reader_id)) => Ok(Owner::Guest { reader_id }),
+        (None, None) => Err(AppError::CredentialRequired),
+    }
 }

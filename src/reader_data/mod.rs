@@ -13,7 +13,6 @@
 
 use serde::Serialize;
 
-use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{self, reader_data as stored};
@@ -22,15 +21,6 @@ pub mod document;
 
 pub use document::{Document, export};
 pub use stored::{CommentsFate, Owner};
-
-/// The identity behind a viewer; `credential_required` for a request without a credential.
-pub fn owner(viewer: &Viewer) -> AppResult<Owner> {
-    match (viewer.user_id(), viewer.reader_id()) {
-        (Some(user_id), _) => Ok(Owner::Account { user_id }),
-        (None, Some(reader_id)) => Ok(Owner::Guest { reader_id }),
-        (None, None) => Err(AppError::CredentialRequired),
-    }
-}
 
 /// The reader's choice for their comments: `tombstone` (each keeps its place, erased) or
 /// `remove` (gone, except those others replied to, which stay as erased tombstones); anything
