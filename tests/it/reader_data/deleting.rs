@@ -8,11 +8,12 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{Cast, cast, count, delete, download, public};
-use crate::support::{Engine, error_code, on_both_engines};
+use crate::support::{Engine, LIMITS, TestApp, error_code, on_both_engines};
 
 on_both_engines!(
     a_guest_deletes_their_data_and_their_comments_stay_as_tombstones,
     a_guest_removes_their_comments_and_those_with_replies_stay_as_tombstones,
+    webhooks_hear_of_the_tombstones_without_the_words_and_earlier_deliveries_are_dropped,
 );
 
 /// What must hold after Ada's deletion, whichever way her comments went.
@@ -312,5 +313,81 @@ async fn a_guest_removes_their_comments_and_those_with_replies_stay_as_tombstone
     assert_eq!(
         detail,
         "guest: comments removed 0, kept as tombstones 1; likes 1; reports 1; subscriptions 2"
+    );
+}
+
+async fn webhooks_hear_of_the_tombstones_without_the_words_and_earlier_deliveries_are_dropped(
+    engine: Engine,
+) {
+    use crate::webhooks::{ALLOW_LOOPBACK, SECRET, hook, receiver::Receiver, site};
+    let receiver = Receiver::start().await;
+    let secret = format!("secret = \"{SECRET}\"");
+    let hooks = hook(&receiver.url("/hook"), &secret);
+    let toml = format!("{ALLOW_LOOPBACK}{LIMITS}{}", site("open", "none", &hooks));
+    let app = TestApp::with_config(engine, &toml).await;
+    let (kept, ada) = super::post(
+        &app,
+        json!({"site": "open", "uri": "/w/", "body": "Ada's secret words",
+        "author": {"name": "Ada Lovelace", "email": "ada@example.org"}}),
+        None,
+    )
+    .await;
+    super::post(
+        &app,
+        json!({"site": "open", "uri": "/w/", "parent": kept, "body": "Bo answers",
+        "author": {"name": "Bo", "email": "bo@example.org"}}),
+        None,
+    )
+    .await;
+    let (gone, _) = super::post(
+        &app,
+        json!({"site": "open", "uri": "/w/", "body": "More of Ada's words",
+        "author": {"name": "Ada Lovelace", "email": "ada@example.org"}}),
+        Some(&ada),
+    )
+    .await;
+    receiver.wait_for(3).await;
+    assert_eq!(
+        count(&app, "webhook_deliveries", "body LIKE '%Ada%'").await,
+        2
+    );
+
+    let response = delete(
+        &app,
+        Some(&ada),
+        json!({"site": "open", "comments": "remove"}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let deliveries = receiver.wait_for(4).await;
+    let last = &deliveries[3];
+    assert_eq!(last.header("x-replybox-event"), "deleted");
+    assert!(last.signature_is_valid(SECRET));
+    let body = last.json();
+    assert_eq!(
+        body["comment"]["id"], kept,
+        "the tombstone; the removed one is gone with its events"
+    );
+    assert_eq!(body["comment"]["status"], "deleted");
+    assert_eq!(body["comment"]["text"], Value::Null);
+    assert_eq!(body["comment"]["html"], Value::Null);
+    assert_eq!(body["comment"]["author"]["name"], "");
+    assert!(!last.body.contains("Ada"), "{}", last.body);
+    assert_eq!(count(&app, "comments", &format!("id = {gone}")).await, 0);
+    assert_eq!(
+        count(&app, "webhook_deliveries", "body LIKE '%Ada%'").await,
+        0,
+        "the earlier deliveries carrying her words are dropped"
+    );
+    assert_eq!(
+        count(&app, "webhook_deliveries", "body LIKE '%Bo answers%'").await,
+        1,
+        "Bo's stays"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        receiver.received().len(),
+        4,
+        "nothing for the removed comment"
     );
 }

@@ -71,8 +71,9 @@ pub async fn delete(app: &TestApp, credential: Option<&str>, body: Value) -> Res
 /// Posts a comment and returns (id, the credential the browser holds afterwards).
 pub async fn post(app: &TestApp, body: Value, credential: Option<&str>) -> (i64, String) {
     let response = app.post(body, credential).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
+    let status = response.status();
     let answer: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
     let token = match credential {
         Some(token) => token.to_string(),
         None => answer["credential"].as_str().unwrap().to_string(),
