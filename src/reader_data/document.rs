@@ -8,7 +8,10 @@
 //!   sign-in codes (a downloaded file should not unlock anything);
 //! - the moderators' records about them: bans, trusted-author entries, the audit log, and who
 //!   edited a revision (a moderator's account name); these also survive a deletion (a ban must);
-//! - copies made for others: mail already queued or sent, webhook deliveries.
+//! - copies made for others: mail already queued or sent, webhook deliveries;
+//! - what the rules made of a comment: its stored `reason` (which rule held it, or which spam
+//!   rule caught it), and `spam` itself, shown as `pending` — as the widget shows it to its
+//!   author, so that a spammer learns nothing about the rules from their own data.
 
 use std::collections::HashMap;
 
@@ -16,6 +19,7 @@ use serde::Serialize;
 
 use super::Owner;
 use crate::error::AppResult;
+use crate::moderation::Status;
 use crate::state::AppState;
 use crate::store::{self, reader_data as stored};
 use crate::time::rfc3339;
@@ -69,7 +73,6 @@ struct CommentDoc {
     url: Option<String>,
     parent: Option<i64>,
     status: String,
-    reason: Option<String>,
     text: String,
     html: String,
     author: AuthorDoc,
@@ -144,7 +147,7 @@ pub async fn export(state: &AppState, owner: Owner) -> AppResult<Document> {
             .push(RevisionDoc {
                 text: r.body,
                 html: r.html,
-                status: r.status,
+                status: as_the_author_sees(r.status),
                 replaced: rfc3339(r.replaced_at),
             });
     }
@@ -158,8 +161,7 @@ pub async fn export(state: &AppState, owner: Owner) -> AppResult<Document> {
             site: c.site,
             uri: c.uri,
             parent: c.parent_id,
-            status: c.status,
-            reason: c.reason,
+            status: as_the_author_sees(c.status),
             text: c.body,
             html: c.html,
             author: AuthorDoc {
@@ -242,4 +244,13 @@ pub async fn export(state: &AppState, owner: Owner) -> AppResult<Document> {
             })
             .collect(),
     })
+}
+
+/// A status as its author is shown it everywhere: a comment judged spam looks merely held.
+fn as_the_author_sees(status: String) -> String {
+    if status == Status::Spam.as_str() {
+        Status::Pending.as_str().to_string()
+    } else {
+        status
+    }
 }

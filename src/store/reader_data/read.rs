@@ -5,7 +5,7 @@ use sqlx::FromRow;
 use super::{CREDENTIALS, Owner, THEIR_COMMENTS, THEIR_LIKES, their_subscriptions};
 use crate::store::Db;
 
-/// A comment of theirs, everything stored with it but the keyed digests.
+/// A comment of theirs, as its author may see it (not the keyed digests, not why the rules held it).
 #[derive(Debug, Clone, FromRow)]
 pub struct CommentData {
     /// Comment id.
@@ -18,8 +18,6 @@ pub struct CommentData {
     pub parent_id: Option<i64>,
     /// Status word.
     pub status: String,
-    /// Why a rule or a moderator put it there.
-    pub reason: Option<String>,
     /// Markdown as written.
     pub body: String,
     /// Sanitised HTML as published.
@@ -162,7 +160,7 @@ pub struct Holdings {
 pub async fn holdings(db: &Db, owner: Owner) -> sqlx::Result<Holdings> {
     let (user, reader) = (owner.user(), owner.reader());
     let comments = format!(
-        "SELECT c.id, t.site, t.uri, c.parent_id, c.status, c.reason, c.body, c.html, c.author_name, c.author_email, \
+        "SELECT c.id, t.site, t.uri, c.parent_id, c.status, c.body, c.html, c.author_name, c.author_email, \
          c.author_url, c.author_avatar, c.author_provider, c.notify, c.created_at, c.edited_at, c.pinned_at \
          FROM comments c JOIN threads t ON t.id = c.thread_id WHERE {THEIR_COMMENTS} ORDER BY c.id"
     );

@@ -45,6 +45,8 @@ async fn a_readers_own_data_fits_the_contract(engine: Engine) {
         format!(
             "INSERT INTO flags (comment_id, reader_id, reason, ip_hash, created_at, dismissed_at) VALUES ({reply}, {ada_id}, 'spam', 'x', 5, 6)"
         ),
+        // Judged spam: its author is shown `pending`, here as everywhere.
+        format!("UPDATE comments SET status = 'spam', reason = 'too_fast' WHERE id = {first}"),
     ] {
         app.execute(&row).await;
     }
