@@ -65,7 +65,9 @@ pub async fn delete(
     let owner = owner(&viewer)?;
     let deleted = reader_data::delete(&state, owner, fate).await?;
     let mut response = Json(json!({ "deleted": deleted })).into_response();
-    (response.headers_mut()).insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
