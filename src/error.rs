@@ -66,7 +66,8 @@ pub enum AppError {
     /// A credential was presented but is unknown or expired.
     #[error("invalid credential")]
     InvalidCredential,
-    /// The request needs a credential (a moderator's action) and came without one.
+    /// The request needs the credential this browser holds (a moderator's action, the reader's
+    /// own data) and came without one.
     #[error("credential required")]
     CredentialRequired,
     /// The request is understood but the thing it acts on is not in a state that allows it
@@ -213,7 +214,9 @@ impl AppError {
             Self::AlreadyReported => "You already reported this comment.".into(),
             Self::AlreadyLiked => "You already like this comment.".into(),
             Self::InvalidCredential => "Your sign-in has expired.".into(),
-            Self::CredentialRequired => "Sign in first.".into(),
+            Self::CredentialRequired => {
+                "Send the credential this browser holds (Authorization: Bearer).".into()
+            }
             Self::PayloadTooLarge => "The request body is too large.".into(),
             Self::UnsupportedMediaType => "Send JSON with Content-Type: application/json.".into(),
             Self::MethodNotAllowed => "This method is not allowed here.".into(),

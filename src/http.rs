@@ -58,7 +58,7 @@ pub fn router(state: AppState) -> Router {
 
 /// The JSON API the widget calls (DESIGN.md "Public API"), behind the read rate limit.
 fn widget_api(state: &AppState) -> Router<AppState> {
-    use api::{comments, counts, editing, flags, likes, moderation, preview, session};
+    use api::{comments, counts, editing, flags, likes, moderation, preview, reader_data, session};
     Router::new()
         .route("/api/comments", get(comments::list).post(comments::create))
         .route(
@@ -74,6 +74,10 @@ fn widget_api(state: &AppState) -> Router<AppState> {
         .route("/api/counts", post(counts::count))
         .route("/api/preview", post(preview::preview))
         .route("/api/session", get(session::show).delete(session::sign_out))
+        .route(
+            "/api/me/data",
+            get(reader_data::download).delete(reader_data::delete),
+        )
         .route("/api/openapi.json", get(api::openapi::serve))
         .route_layer(middleware::from_fn_with_state(state.clone(), limit_reads))
 }

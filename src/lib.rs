@@ -23,6 +23,7 @@ pub mod moderation; // the rules that decide a new comment's status
 pub mod names; // what a displayed name may be, and which names are taken
 pub mod notify; // email: outbox, worker, one-click links, subscriptions
 pub mod ratelimit; // per-client limits on reads and comments
+pub mod reader_data; // a reader's own data: download everything held about them, delete it
 pub mod readiness; // /readyz: starting, ready, draining for shutdown
 pub mod render; // markdown → sanitised HTML (the only HTML cleaning)
 pub mod sites; // configured sites and their origins

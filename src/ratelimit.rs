@@ -1,6 +1,7 @@
-//! Rate limits per client address: a generous one for reads, a tight one per site for comments,
-//! one for starting sign-ins and exchanging their codes, one for moderators' actions from the
-//! widget, and one for admin login attempts.
+//! Rate limits per client address: a generous one for reads, a tight one per site for comments
+//! (and, counted apart, for reports, for authors' edits and for readers deleting their data), one
+//! for likes, one for starting sign-ins and exchanging their codes, one for moderators' actions
+//! from the widget, and one for admin login attempts.
 //!
 //! Keyed governor limiters, checked directly (no tower_governor: its key extractor trusts a forged
 //! `X-Forwarded-For`). The address comes from [`crate::client_ip`]. IPv6 clients are keyed by
@@ -70,6 +71,9 @@ pub struct RateLimits {
     likes_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
     /// Moderators' actions from the widget ([`MODERATION_BUDGET`]).
     moderations: Arc<Limiter>,
+    /// Readers deleting their own data: the same budget as comments, counted apart (a reader
+    /// who just posted is not kept from leaving).
+    deletions_by_site: Arc<HashMap<String, (Limiter, Budget)>>,
     /// The database holding the budgets every instance shares (PostgreSQL only).
     shared: Option<Db>,
 }
@@ -113,6 +117,7 @@ impl RateLimits {
             reports_by_site: Arc::new(per_site(&writes)),
             edits_by_site: Arc::new(per_site(&writes)),
             likes_by_site: Arc::new(per_site(&likes)),
+            deletions_by_site: Arc::new(per_site(&writes)),
             moderations: Arc::new(Limiter::dashmap(MODERATION_BUDGET.quota())),
             shared: None,
         }
@@ -185,6 +190,12 @@ impl RateLimits {
         self.check_site(&self.likes_by_site, "like", site, ip).await
     }
 
+    /// Counts a reader's deletion of their own data, from this client through this site.
+    pub async fn check_deletion(&self, site: &str, ip: IpAddr) -> AppResult<()> {
+        self.check_site(&self.deletions_by_site, "delete-data", site, ip)
+            .await
+    }
+
     async fn check_site(
         &self,
         limiters: &HashMap<String, (Limiter, Budget)>,
@@ -219,6 +230,7 @@ impl RateLimits {
             .chain(self.reports_by_site.values())
             .chain(self.edits_by_site.values())
             .chain(self.likes_by_site.values())
+            .chain(self.deletions_by_site.values())
             .map(|(limiter, _)| limiter);
         for limiter in shared.into_iter().chain(writes) {
             limiter.retain_recent();

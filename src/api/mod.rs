@@ -19,6 +19,7 @@ pub mod likes;
 pub mod moderation;
 pub mod openapi;
 pub mod preview;
+pub mod reader_data;
 pub mod session;
 pub mod view;
 

@@ -4,6 +4,7 @@
 //! anonymous visitor: the widget then drops it and asks again without one.
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
@@ -63,13 +64,11 @@ impl Viewer {
         (self.user_id().is_some() && user_id == self.user_id())
             || (self.reader_id().is_some() && reader_id == self.reader_id())
     }
-}
 
-impl FromRequestParts<AppState> for Viewer {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let Some(value) = parts.headers.get(AUTHORIZATION) else {
+    /// The viewer behind these request headers: what the extractor does, for a handler that
+    /// must refuse some requests (a write without `Origin`) before it looks anyone up.
+    pub async fn from_headers(headers: &HeaderMap, state: &AppState) -> Result<Self, AppError> {
+        let Some(value) = headers.get(AUTHORIZATION) else {
             return Ok(Self::default());
         };
         let token = value
@@ -86,5 +85,13 @@ impl FromRequestParts<AppState> for Viewer {
         Ok(Self {
             reader: Some(reader),
         })
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Self::from_headers(&parts.headers, state).await
     }
 }

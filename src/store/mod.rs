@@ -34,6 +34,7 @@ pub mod moderation;
 pub mod new_comment;
 pub mod pins;
 pub mod rate_limits;
+pub mod reader_data;
 pub mod sessions;
 pub mod settings;
 pub mod site_rules;

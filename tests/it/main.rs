@@ -23,6 +23,7 @@ mod openapi;
 mod operations;
 mod own_comments;
 mod rate_limits;
+mod reader_data;
 mod service;
 mod sign_in;
 mod sign_in_attacks;

@@ -10,6 +10,7 @@ use replybox::api::editing::EditInput;
 use replybox::api::flags::FlagInput;
 use replybox::api::moderation::ModerationInput;
 use replybox::api::preview::PreviewInput;
+use replybox::api::reader_data::DeleteInput;
 use replybox::api::session::SessionQuery;
 use replybox::auth::exchange::ExchangeInput;
 use replybox::auth::flow::{CallbackQuery, StartQuery};
@@ -138,6 +139,12 @@ fn every_request_body_field_serde_reads_is_documented_and_no_other() {
             "PreviewInput",
             fields_of::<PreviewInput>(),
         ),
+        (
+            "/api/me/data",
+            "delete",
+            "DeleteReaderData",
+            fields_of::<DeleteInput>(),
+        ),
     ] {
         assert_eq!(
             body_schema(path, method),
@@ -174,6 +181,8 @@ fn every_query_parameter_serde_reads_is_documented_and_no_other() {
         ("/api/comments/{id}", "delete"),
         ("/api/comments/{id}/likes", "post"),
         ("/api/preview", "post"),
+        ("/api/me/data", "get"),
+        ("/api/me/data", "delete"),
         ("/healthz", "get"),
     ] {
         assert!(query_parameters(path, method).is_empty(), "{method} {path}");
