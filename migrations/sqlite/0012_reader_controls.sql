@@ -16,6 +16,8 @@ CREATE TABLE likes (
 );
 CREATE INDEX likes_by_reader ON likes (reader_id);
 CREATE INDEX likes_by_user ON likes (user_id);
+-- A reader's own likes ("Your data": their download and deletion).
+CREATE INDEX likes_by_voter ON likes (voter);
 
 -- A moderator pinned the comment (shown first in its thread); NULL when not pinned.
 ALTER TABLE comments ADD COLUMN pinned_at BIGINT;

@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Viewer, moderators};
@@ -53,16 +53,7 @@ pub async fn act(
     headers: HeaderMap,
     AppJson(input): AppJson<ModerationInput>,
 ) -> AppResult<Json<Moderated>> {
-    if !headers.contains_key(header::ORIGIN) {
-        return Err(AppError::OriginNotAllowed);
-    }
-    // Read by hand: axum's own rejection of `abc` or 2^64 would answer in plain text.
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let comment = store::comments::place(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let site = state.sites.get(&comment.site)?;
-    super::check_write_origin(&state, &site, &headers)?;
+    let (id, _, site) = super::comment_in_reach(&state, &id, &headers, false).await?;
     state.limits.check_moderation(ip).await?;
     let moderator = moderators::acting(&state, &viewer?, &site).await?;
     let action = WidgetAction::parse(&input.action, input.days)?;

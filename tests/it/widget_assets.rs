@@ -7,10 +7,18 @@ use reqwest::header::{
 
 use crate::support::{Engine, TestApp};
 
+/// The app's script (`js`) or stylesheet (`css`) as the frame's document links it.
 fn hashed_asset(html: &str, extension: &str) -> String {
-    let end = html.find(&format!(".{extension}\"")).expect("asset link") + extension.len() + 1;
-    let start = html[..end].rfind("/embed/app.").expect("hashed name");
-    html[start..end].to_string()
+    let tag = match extension {
+        "js" => "<script src=\"",
+        _ => "<link rel=\"stylesheet\" href=\"",
+    };
+    let path = crate::admin::between(html, tag, "\"");
+    assert!(
+        path.starts_with("/embed/app.") && path.ends_with(&format!(".{extension}")),
+        "{path}"
+    );
+    path.to_string()
 }
 
 #[tokio::test]

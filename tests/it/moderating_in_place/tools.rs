@@ -38,7 +38,10 @@ async fn the_moderator_tools_load_on_demand_from_a_hashed_immutable_file() {
             .starts_with("text/javascript")
     );
     let tools = tools.text().await.unwrap();
-    assert!(tools.contains("replybox.tools") || tools.contains("RB.tools = tools"));
+    assert!(
+        tools.contains("RB.tools=tools"),
+        "it plugs into the reader app"
+    );
     assert!(!tools.contains("// "), "served without its comments");
 
     let app_js = crate::admin::between(&frame, "<script src=\"", "\"");
