@@ -115,7 +115,9 @@ describe('moderating in place in Chromium', () => {
           // Still signed in on the blog's next page view; the tools speak the page's language.
           await mod.page.goto(`${postUrl(slug)}&lang=de`);
           m = await widget(mod.page);
-          await m.waitForSelector(`#c-${pinMe.id} .rb-mod-pin`);
+          await m.waitForSelector(`#c-${pinMe.id} .rb-mod-unpin`);
+          assert.equal(await m.textContent(`#c-${pinMe.id} .rb-pin`), 'Angeheftet', 'marked as pinned');
+          assert.equal(await m.$eval('#replybox > .rb-list > .rb-c', (li) => li.id), `c-${pinMe.id}`, 'a pinned comment comes first');
           assert.equal(await m.textContent(`#c-${pinMe.id} .rb-mod-delete`), 'Löschen');
           assert.equal(await m.getAttribute(`#c-${pinMe.id} .rb-mod-ban`, 'aria-label'), 'Sperren: Kommentar von Ada');
 
