@@ -128,7 +128,17 @@ const say = (text, at) => {
 const RB = window.replybox = {
   api, h, t, button, say, errorText, lang: LANG, site: P.site, P, PARENT, strings: STRINGS, load, save, CRED, GUEST,
   viewer: () => viewer,
-  signedIn: (v) => { viewer = v; rebuild(); RB.reload(); },
+  // Signed in or out: the form, then the thread as the new viewer sees it. Comments this browser
+  // wrote as a guest that still await moderation stay in view after a sign-in (the account's
+  // credential does not own them, so the server no longer shows them to it).
+  signedIn: async (v) => {
+    const held = v ? comments.filter((c) => c.mine && c.status === 'pending') : [];
+    viewer = v;
+    rebuild();
+    await RB.reload();
+    for (const c of held) if (!RB.find(c.id)) comments.push(c);
+    if (held.length) renderThread();
+  },
   setStatus: (text, error) => setStatus(text, error),
   field: (k) => fields[k],
   find: (id) => comments.find((c) => c.id === id),

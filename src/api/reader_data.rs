@@ -5,7 +5,8 @@
 //! The download needs only the credential (a read: the read limit applies, and nothing is sent
 //! without the bearer token, so no other origin can read it). The deletion is a write like any
 //! other from the widget: `Origin` required and allowed for the named site, a per-client budget
-//! (`check_deletion`: the comment budget, counted apart), and only then the credential.
+//! (`check_deletion`: the comment budget, counted apart), and only then the credential (whose
+//! absence is told at once, after `Origin`'s: there is nobody's data to delete).
 
 use axum::Json;
 use axum::extract::State;
@@ -56,6 +57,10 @@ pub async fn delete(
     // Without `Origin` nothing is looked up, not the site and not the credential.
     if !headers.contains_key(header::ORIGIN) {
         return Err(AppError::OriginNotAllowed);
+    }
+    // Without a credential there is nobody's data to delete, whatever else the request says.
+    if !headers.contains_key(header::AUTHORIZATION) {
+        return Err(AppError::CredentialRequired);
     }
     let site = state.sites.get(&input.site)?;
     super::check_write_origin(&state, &site, &headers)?;

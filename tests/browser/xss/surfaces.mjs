@@ -32,7 +32,7 @@ export function rules(ctx) {
   const origins = [ctx.rb.origin, ctx.blog.origin];
   return {
     widget: { origins, boxes: 'li.rb-c', free: '.rb-body', allowed: POLICY_TAGS,
-      textOnly: '.rb-name > a, .rb-name > span, .rb-to, .rb-when, .rb-via', pageText: '#rb-title',
+      textOnly: '.rb-name > a, .rb-name > span, .rb-to, .rb-when > time, .rb-edited, .rb-via', pageText: '#rb-title',
       ownScripts: ['/embed/'], ownGlobals: [] },
     admin: { origins, boxes: 'article.card', free: '.comment-html', allowed: POLICY_TAGS,
       textOnly: '.author, header a.muted, code, .reason strong, .status, .site', pageText: 'h1, title, textarea',

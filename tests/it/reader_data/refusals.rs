@@ -197,15 +197,38 @@ async fn deleting_is_rate_limited_per_client_apart_from_posting(engine: Engine) 
     let tombstone = json!({"site": "open", "comments": "tombstone"});
     assert_eq!(
         error_code(delete(&app, None, tombstone.clone()).await).await,
-        (StatusCode::UNAUTHORIZED, "credential_required".into())
+        (StatusCode::UNAUTHORIZED, "credential_required".into()),
+        "without a credential nothing is counted"
+    );
+    // Bob, on the same network, has a credential from liking Ada's comment.
+    let liked = app
+        .client
+        .post(app.url(&format!("/api/comments/{}/likes", comment_id(&app).await)))
+        .header("Origin", BLOG)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(liked.status(), StatusCode::CREATED);
+    let bob = liked.json::<serde_json::Value>().await.unwrap()["credential"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        delete(&app, Some(&ada), tombstone.clone()).await.status(),
+        StatusCode::OK
     );
     let before = snapshot(&app).await;
-    let flood = delete(&app, Some(&ada), tombstone).await;
+    let flood = delete(&app, Some(&bob), tombstone).await;
     assert!(flood.headers().contains_key("retry-after"));
     assert_eq!(
         error_code(flood).await,
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited".into())
     );
     assert_eq!(snapshot(&app).await, before, "nothing deleted");
-    assert_eq!(download(&app, Some(&ada)).await.status(), StatusCode::OK);
+    assert_eq!(download(&app, Some(&bob)).await.status(), StatusCode::OK);
+}
+
+/// The one comment of these stories.
+async fn comment_id(app: &TestApp) -> i64 {
+    app.inspector.count("SELECT MIN(id) FROM comments").await
 }
