@@ -8,6 +8,7 @@ use super::actions;
 use super::card::Card;
 use super::error::AdminError;
 use super::guard::{AdminForm, Moderator};
+use crate::moderation::bans::MAX_BAN_DAYS;
 use crate::moderation::{BanChoice, BanKind, bans};
 use crate::render;
 use crate::state::AppState;
@@ -119,7 +120,13 @@ pub async fn ban(
         .text("days")
         .unwrap_or("0")
         .parse()
-        .map_err(|_| AdminError::BadRequest("Days must be a number.".into()))?;
+        .ok()
+        .filter(|days| (0..=MAX_BAN_DAYS).contains(days))
+        .ok_or_else(|| {
+            AdminError::BadRequest(format!(
+                "Days must be a number from 0 (for good) to {MAX_BAN_DAYS}."
+            ))
+        })?;
     let everywhere = form.get("scope") == Some("all");
     if everywhere && !me.is_admin() {
         return Err(AdminError::Forbidden(

@@ -12,6 +12,9 @@ use crate::store::moderation::{NewAuditEntry, QueueRow};
 use crate::store::site_rules::NewBan;
 use crate::store::{self};
 
+/// The longest ban a moderator sets, in days (0 is for good): ten years.
+pub const MAX_BAN_DAYS: i64 = 3650;
+
 /// Whom and how to ban, as the moderator chose.
 #[derive(Debug, Clone, Copy)]
 pub struct BanChoice {

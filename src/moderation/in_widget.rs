@@ -5,11 +5,10 @@
 //! [`BanChoice::from_widget`]).
 
 use super::actions::{self, Action, Desk};
+use super::bans::MAX_BAN_DAYS;
 use super::{BanChoice, bans, pins};
 use crate::error::{AppError, AppResult};
 
-/// The longest ban the widget sets, in days (0 is for good).
-pub const MAX_BAN_DAYS: i64 = 3650;
 
 /// One action from the widget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

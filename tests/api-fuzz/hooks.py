@@ -4,7 +4,26 @@ moderation and storage instead of stopping at `unknown_site`. Deterministic (a v
 decides), so hypothesis can shrink; the rest keep their generated value and test the refusals.
 Only strings are steered: a wrong type stays wrong, for the negative checks."""
 
+import ast
+import threading
+
 import schemathesis
+
+# CPython before 3.11.8 keeps the AST constructor's recursion depth in state every thread shares
+# (gh-106905): two threads parsing at once fail with "SystemError: AST constructor recursion
+# depth mismatch". hypothesis parses its lambdas' source to describe strategies, and
+# schemathesis runs two workers, so one operation's coverage phase died of it at random. One
+# parse at a time is all the fix needs (this machine's Python is 3.11.7).
+_parse = ast.parse
+_parsing = threading.Lock()
+
+
+def _parse_alone(*args, **kwargs):
+    with _parsing:
+        return _parse(*args, **kwargs)
+
+
+ast.parse = _parse_alone
 
 SITE = "fuzz"
 PROVIDER = "forge"

@@ -81,6 +81,17 @@ async fn a_ban_from_a_card_refuses_the_authors_next_comment(engine: Engine) {
         .await;
     let id = first["comment"]["id"].as_i64().unwrap();
     let admin = Admin::sign_in(&app, "alice", Role::Admin, &[]).await;
+    // A ban longer than ten years (or one whose end no clock can hold) is refused, not stored.
+    for days in ["3651", "-1", "9223372036854775807"] {
+        let refused = admin
+            .post(
+                &format!("/admin/comments/{id}/ban"),
+                &[("kind", "email"), ("days", days)],
+            )
+            .await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{days} days");
+    }
+    assert_eq!(app.count_rows("bans").await, 0);
     let banned = admin
         .post(
             &format!("/admin/comments/{id}/ban"),
