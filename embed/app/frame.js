@@ -88,7 +88,11 @@ const avatarUrl = (u) => { try { const a = new URL(u, location.href); return /^h
 
 // ---- Height reporting to the embedding page
 let lastHeight = -1;
-function reportHeight() {
+// While a long thread is drawn in slices, the frame keeps the height of its first screen: every
+// new height resizes the frame, and a resized frame lays out the whole thread again.
+let quiet = false;
+function reportHeight(now) {
+  if (quiet && now !== true) return;
   // The root's own box (not scrollHeight, which never drops below the iframe's current
   // height) so the frame can shrink again, e.g. after "Cancel reply".
   const height = Math.ceil(root.getBoundingClientRect().height);

@@ -83,7 +83,7 @@ function likeButton(c) {
 // the order they were written), drawn a screenful at once and the rest in slices after it, so a
 // long thread shows at once and stays responsive.
 const FIRST = 20;
-const SLICE = 60;
+const SLICE_MS = 100;
 let drawing = 0; // which drawing is current: a new one abandons the slices of the old
 
 function renderThread(target) {
@@ -108,7 +108,12 @@ function renderThread(target) {
     const sub = depth < MAX_DEPTH ? li.appendChild(h('ol', { class: 'rb-list rb-kids' })) : into;
     for (const r of replies) branch(sub, r, depth + 1);
   };
-  const draw = (from, to) => { for (const c of top.slice(from, to)) branch(ol, c, 0); };
+  // Threads from..to, built apart and added in one go (one insertion, not one per comment).
+  const draw = (from, to) => {
+    const part = document.createDocumentFragment();
+    for (const c of top.slice(from, to)) branch(part, c, 0);
+    ol.append(part);
+  };
   // A comment asked for (a permalink) is drawn in the first go, however deep it sits.
   let first = byId.get(target);
   while (first && byId.has(first.parent)) first = byId.get(first.parent);
@@ -116,15 +121,26 @@ function renderThread(target) {
   draw(0, upTo);
   list.replaceWith(ol);
   list = ol;
+  quiet = false;
   reportHeight();
   const mine = ++drawing;
+  // The rest once the first screen is painted (after a frame; a frame out of view gets none, so
+  // 100 ms at the most), SLICE_MS of drawing at a time, the page painting and answering between.
   const next = () => {
-    if (mine !== drawing || upTo >= top.length) return;
-    draw(upTo, upTo += SLICE);
+    if (mine !== drawing) return;
+    const until = performance.now() + SLICE_MS;
+    while (upTo < top.length && performance.now() < until) draw(upTo, upTo += 20);
+    if (upTo < top.length) return setTimeout(next);
+    quiet = false;
     reportHeight();
-    setTimeout(next);
   };
-  setTimeout(next);
+  if (upTo < top.length) {
+    quiet = true;
+    let started = false;
+    const start = () => started || (started = true, next());
+    requestAnimationFrame(() => setTimeout(start));
+    setTimeout(start, 100);
+  }
 }
 
 // Scrolls the embedding page to a comment and marks it (a permalink, or one the reader asked for).
@@ -135,6 +151,6 @@ function show(id) {
   for (const old of document.querySelectorAll('.rb-target')) old.classList.remove('rb-target');
   art.classList.add('rb-target');
   art.focus({ preventScroll: true });
-  reportHeight(); // the loader resizes before it scrolls: messages arrive in order
+  reportHeight(true); // the loader resizes before it scrolls: messages arrive in order
   tell({ type: 'replybox:scroll', top: Math.max(0, art.getBoundingClientRect().top + scrollY - 16) });
 }

@@ -9,7 +9,6 @@ use super::bans::MAX_BAN_DAYS;
 use super::{BanChoice, bans, pins};
 use crate::error::{AppError, AppResult};
 
-
 /// One action from the widget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WidgetAction {

@@ -3,8 +3,8 @@
 // Run it through scripts/bench-widget. Prints a table; exits non-zero only if something broke.
 //
 // Two moments, seen by a script injected into the thread iframe before its own scripts, which
-// watches the DOM and, after the next rendered frame (requestAnimationFrame, then a task), notes
-// Date.now():
+// watches the DOM and notes Date.now() in the next frame after the change (a requestAnimationFrame
+// callback: the frame that paints it):
 //   first screen: the first comments are drawn (the widget draws a screenful of threads first,
 //                 then the rest in slices; a widget drawing everything at once reaches both
 //                 moments together);
@@ -54,16 +54,19 @@ async function navigate(page, url) {
   const start = Date.now();
   await page.goto(url);
   const frame = await (await page.waitForSelector('iframe[title="Comments"]')).contentFrame();
-  const done = await frame.waitForFunction(() => (window.__rbVisible && window.__rbFirst) || window.__rbError, null, { timeout: 30_000 });
+  const done = await frame.waitForFunction(
+    () => (window.__rbVisible && window.__rbFirst ? [window.__rbFirst, window.__rbVisible] : window.__rbError),
+    null, { timeout: 30_000 });
   const at = await done.jsonValue();
-  if (typeof at !== 'number') throw new Error(`thread did not render: ${at}`);
-  return { first: (await frame.evaluate(() => window.__rbFirst)) - start, all: at - start };
+  if (!Array.isArray(at)) throw new Error(`thread did not render: ${at}`);
+  return { first: at[0] - start, all: at[1] - start };
 }
 
 /** Installed in every frame of a context; only acts inside the replybox thread iframe. */
 function watchForComments({ origin, expected }) {
   if (location.origin !== origin || !location.pathname.endsWith('/embed/thread')) return;
-  const painted = (key) => requestAnimationFrame(() => setTimeout(() => { window[key] ||= Date.now(); }));
+  // The next frame after the change: its callbacks run just before it is painted.
+  const painted = (key) => requestAnimationFrame(() => { window[key] ||= Date.now(); });
   let first = false;
   new MutationObserver((_, observer) => {
     const n = document.querySelectorAll('.rb-c').length;
@@ -129,7 +132,7 @@ async function main() {
     const shape = THREADS.map((t) => `${t.count.toLocaleString('en')} (${t.replies} replies, nested up to ${t.depth} deep)`).join(' and ');
     // The Debian launcher script prints a harmless shell warning on stderr: not ours to show.
     const chromium = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    console.log('widget: navigation (page.goto) → all comments visible in the thread iframe');
+    console.log('widget: navigation (page.goto) → the first comments drawn, and → all comments drawn, in the thread iframe');
     console.log(`${chromium}, headless, third-party cookies ${MODE}; ${os.cpus().length} cores, loopback`);
     console.log(`replybox ${process.env.REPLYBOX_BIN || '(harness default binary)'}; seeded ${shape} through the API in ${seedSecs} s`);
     console.log(`${RUNS} runs per row; cold = fresh profile, first navigation; warm = same profile, second navigation\n`);

@@ -57,6 +57,13 @@ async fn a_moderator_acts_on_a_held_comment_from_the_alert_mail(engine: Engine) 
         alert.text
     );
     assert!(alert.text.contains("Held because: site_holds_all"));
+    let permalink = format!("http://blog.test/post/#comment-{id}");
+    assert!(
+        alert.text.contains(&format!("On the page: {permalink}"))
+            && alert.html.contains(&format!("href=\"{permalink}\"")),
+        "the alert links to the comment on its page: {}",
+        alert.text
+    );
     assert!(
         alert
             .html
@@ -189,11 +196,17 @@ async fn a_subscriber_verifies_gets_a_reply_and_unsubscribes_in_one_click(engine
         "single use"
     );
 
-    app.post(json!({"site": "open", "uri": "/talk/", "parent": parent, "body": "A reply for you", "author": {"name": "Replier", "email": "r@example.org"}}), None).await;
+    let reply: Value = app.post(json!({"site": "open", "uri": "/talk/", "parent": parent, "body": "A reply for you", "author": {"name": "Replier", "email": "r@example.org"}}), None).await.json().await.unwrap();
     let notification = smtp
         .wait_for("sub@example.org", "New comment by Replier")
         .await;
     assert!(notification.text.contains("A reply for you"));
+    let permalink = format!("http://blog.test/talk/#comment-{}", reply["comment"]["id"]);
+    assert!(
+        notification.text.contains(&format!("Read it: {permalink}")),
+        "the notification links to the reply on its page: {}",
+        notification.text
+    );
     let unsubscribe_header = notification.header("List-Unsubscribe");
     assert!(
         unsubscribe_header.starts_with("<http")
