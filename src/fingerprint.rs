@@ -42,6 +42,12 @@ impl Fingerprints {
         format!("/avatar/{}.svg", &self.digest("avatar", &seed)[..20])
     }
 
+    /// The picture of an admin-page account's comments (and of the account in the widget):
+    /// generated from its name, the same everywhere it writes.
+    pub fn moderator_avatar_path(&self, name: &str) -> String {
+        self.guest_avatar_path(None, &format!("moderator:{name}"))
+    }
+
     /// A signature binding `value` for `purpose` (e.g. a one-click link to its comment and action).
     pub fn sign(&self, purpose: &str, value: &str) -> String {
         self.digest(purpose, value)

@@ -88,7 +88,7 @@ fn view(state: &AppState, account: &AdminRow, site: Option<&Site>) -> ViewerView
         avatar: format!(
             "{}{}",
             state.public_base(),
-            crate::comments::reply::moderator_avatar(&state.fingerprints, &account.name)
+            state.fingerprints.moderator_avatar_path(&account.name)
         ),
         provider: None,
         moderator: site.is_some_and(|site| role::may_moderate(account, site.id())),

@@ -22,7 +22,16 @@ pub mod submit;
 pub(crate) mod whole_number;
 
 pub use input::{CommentInput, GuestInput, MAX_URI_CHARS, page_uri};
-pub use submit::{Submitted, submit};
+pub use submit::submit;
+
+/// A stored comment and, for a guest's first comment, the credential their browser should keep.
+#[derive(Debug)]
+pub struct Submitted {
+    /// The comment as stored.
+    pub comment: CommentRow,
+    /// The new credential's token, when one was issued.
+    pub credential: Option<String>,
+}
 
 /// A new comment on `uri` with its text rendered, before its author and status are known: each
 /// path fills in who wrote it and where it stands (struct update syntax, `..draft(…)`).

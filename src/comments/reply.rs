@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
+use super::Submitted;
 use super::input::{CommentInput, comment_body, page_title, page_uri};
-use super::submit::Submitted;
 use crate::error::AppResult;
 use crate::fingerprint::Fingerprints;
 use crate::moderation::{Desk, Status, actions, role};
@@ -17,12 +17,6 @@ use crate::store::comments::CommentRow;
 use crate::store::moderation::{NewAuditEntry, QueueRow};
 use crate::store::new_comment::{self, NewComment, NewReader};
 use crate::store::{self};
-
-/// The picture of an account's comments (and of the account in the widget): generated from
-/// its name, the same everywhere it writes.
-pub fn moderator_avatar(fingerprints: &Fingerprints, name: &str) -> String {
-    fingerprints.guest_avatar_path(None, &format!("moderator:{name}"))
-}
 
 /// Where a moderator's comment goes and who writes it.
 struct Written<'a> {
@@ -48,7 +42,7 @@ async fn write(
         title: written.title,
         reader: written.reader,
         author_name: written.name.to_string(),
-        author_avatar: moderator_avatar(fingerprints, written.name),
+        author_avatar: fingerprints.moderator_avatar_path(written.name),
         status: Status::Approved.as_str(),
         moderator: true,
         ..super::draft(written.site, written.uri, written.parent, body, now, &desk)

@@ -12,21 +12,12 @@ use crate::error::{AppError, AppResult};
 use crate::moderation::{self, Facts, Status};
 use crate::sites::Site;
 use crate::state::AppState;
-use crate::store::comments::CommentRow;
 use crate::store::new_comment::{NewComment, NewReader};
 use crate::store::standing::{Author, Standing};
 use crate::store::{self};
 
+use super::Submitted;
 use super::input::{CommentInput, Guest, comment_body, guest_author, page_title, page_uri};
-
-/// A stored comment and, for a guest's first comment, the credential their browser should keep.
-#[derive(Debug)]
-pub struct Submitted {
-    /// The comment as stored.
-    pub comment: CommentRow,
-    /// The new credential's token, when one was issued.
-    pub credential: Option<String>,
-}
 
 /// A valid comment before its author's standing is known: everything [`Draft::judge`] needs to
 /// decide, owned, because on SQLite it is decided on the writing thread.

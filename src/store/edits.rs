@@ -5,7 +5,7 @@
 
 use sqlx::FromRow;
 
-use super::moderation::{NewAuditEntry, bind_event};
+use super::moderation::{NewAuditEntry, bind_event, keep_revision};
 use super::{Db, read_db, write_tx};
 
 /// An author's new text for their comment, as rendered and judged.
@@ -30,22 +30,6 @@ pub struct AuthorEdit<'a> {
     /// Now (epoch ms).
     pub now: i64,
 }
-
-/// Keeps the text a comment has now as its newest revision (inside a write transaction).
-macro_rules! keep_revision {
-    ($tx:ident, $id:expr, $actor:expr, $now:expr) => {
-        sqlx::query(
-            "INSERT INTO comment_revisions (comment_id, body, html, status, edited_by, replaced_at) \
-             SELECT id, body, html, status, $2, $3 FROM comments WHERE id = $1",
-        )
-        .bind($id)
-        .bind($actor)
-        .bind($now)
-        .execute(&mut *$tx)
-        .await?
-    };
-}
-pub(super) use keep_revision;
 
 /// Applies an author's edit: the old text kept as a revision, the new one stored with its status,
 /// the audit entry, and the event. `false` (nothing written) when the comment's status is no

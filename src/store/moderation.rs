@@ -203,6 +203,22 @@ macro_rules! bind_event {
 }
 pub(super) use bind_event;
 
+/// Keeps the text a comment has now as its newest revision (inside a write transaction).
+macro_rules! keep_revision {
+    ($tx:ident, $id:expr, $actor:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO comment_revisions (comment_id, body, html, status, edited_by, replaced_at) \
+             SELECT id, body, html, status, $2, $3 FROM comments WHERE id = $1",
+        )
+        .bind($id)
+        .bind($actor)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+pub(super) use keep_revision;
+
 /// Records an action that changed no comment (a ban, a word list, a lock).
 pub async fn record(db: &Db, event: &NewAuditEntry<'_>, now: i64) -> sqlx::Result<()> {
     write_db!(db, pool => bind_event!(event, now).execute(pool).await.map(|_| ()))
@@ -283,7 +299,7 @@ pub async fn edit(
         match site {
             None => false,
             Some(site) => {
-                super::edits::keep_revision!(tx, id, actor, now);
+                keep_revision!(tx, id, actor, now);
                 sqlx::query("UPDATE comments SET body = $1, html = $2, edited_at = $3 WHERE id = $4")
                     .bind(body)
                     .bind(html)
