@@ -93,23 +93,40 @@ pub struct TakenCode {
 /// Uses up a code: deleted whether or not it is still valid, so it works at most once.
 /// Returns it when it had not expired.
 pub async fn take_code(db: &Db, code_hash: &str, now: i64) -> sqlx::Result<Option<TakenCode>> {
-    let row: Option<TakenCode> = write_db!(db, pool => {
-        sqlx::query_as(
-            "DELETE FROM sign_in_codes WHERE code_hash = $1 \
-             RETURNING user_id, provider, claim_hash, expires_at",
-        )
-        .bind(code_hash)
-        .fetch_optional(pool)
-        .await
+    let code: Option<TakenCode> = take_once(
+        db,
+        "sign_in_codes",
+        "user_id, provider, claim_hash, expires_at",
+        code_hash,
+        now,
+    )
+    .await?;
+    Ok(code.filter(|code| code.expires_at > now))
+}
+
+/// Takes the one-time code `code_hash` out of `table` (a table of ours keyed by `code_hash`,
+/// with `expires_at`), returning its `columns` whether or not it is still valid, and sweeps the
+/// table's expired codes on the way: a code works at most once.
+pub(super) async fn take_once<T>(
+    db: &Db,
+    table: &'static str,
+    columns: &'static str,
+    code_hash: &str,
+    now: i64,
+) -> sqlx::Result<Option<T>>
+where
+    T: Send
+        + Unpin
+        + for<'r> FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let take = format!("DELETE FROM {table} WHERE code_hash = $1 RETURNING {columns}");
+    let row: Option<T> = write_db!(db, pool => {
+        sqlx::query_as(&take).bind(code_hash).fetch_optional(pool).await
     })?;
-    write_db!(db, pool => {
-        sqlx::query("DELETE FROM sign_in_codes WHERE expires_at <= $1")
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })?;
-    Ok(row.filter(|code| code.expires_at > now))
+    let sweep = format!("DELETE FROM {table} WHERE expires_at <= $1");
+    write_db!(db, pool => sqlx::query(&sweep).bind(now).execute(pool).await.map(|_| ()))?;
+    Ok(row)
 }
 
 /// Stores a signed-in reader's credential (its hash); returns the reader id.

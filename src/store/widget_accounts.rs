@@ -43,23 +43,15 @@ pub struct TakenCode {
 /// Uses up a code: deleted whether or not it is still valid, so it works at most once (expired
 /// ones are swept at the same time). Returns it when it had not expired.
 pub async fn take_code(db: &Db, code_hash: &str, now: i64) -> sqlx::Result<Option<TakenCode>> {
-    let row: Option<TakenCode> = write_db!(db, pool => {
-        sqlx::query_as(
-            "DELETE FROM admin_sign_in_codes WHERE code_hash = $1 \
-             RETURNING admin_id, site, expires_at",
-        )
-        .bind(code_hash)
-        .fetch_optional(pool)
-        .await
-    })?;
-    write_db!(db, pool => {
-        sqlx::query("DELETE FROM admin_sign_in_codes WHERE expires_at <= $1")
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })?;
-    Ok(row.filter(|code| code.expires_at > now))
+    let code: Option<TakenCode> = super::users::take_once(
+        db,
+        "admin_sign_in_codes",
+        "admin_id, site, expires_at",
+        code_hash,
+        now,
+    )
+    .await?;
+    Ok(code.filter(|code| code.expires_at > now))
 }
 
 /// Stores an account's widget credential (its hash); returns the reader id.
