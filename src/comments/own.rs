@@ -60,7 +60,10 @@ pub async fn edit(
             ..Facts::default()
         },
     );
+    // A moderator's own comment (an admin-page account writing in the widget) is published
+    // without the rules, edited too.
     let (status, reason) = match verdict.status {
+        _ if comment.moderator => (comment.status.as_str(), None),
         Status::Approved => (comment.status.as_str(), None),
         held_or_spam => (
             held_or_spam.as_str(),
@@ -155,9 +158,11 @@ async fn changeable(
     Ok(comment)
 }
 
-/// How an author appears in the audit log and the comment's history.
+/// How an author appears in the audit log and the comment's history (`admin:NAME`, as on the
+/// admin pages, for an account's comment written in the widget).
 fn actor(comment: &QueueRow) -> String {
-    format!("author:{}", comment.author_name)
+    let role = if comment.moderator { "admin" } else { "author" };
+    format!("{role}:{}", comment.author_name)
 }
 
 /// The end of a comment's edit window (epoch ms), or `None` when it has closed (or the site

@@ -12,6 +12,7 @@ use crate::support::{Engine, TestApp, error_code, on_both_engines};
 
 on_both_engines!(
     every_widget_action_logs_exactly_what_the_admin_pages_log,
+    a_moderator_edits_their_own_widget_comment_and_it_stays_published,
     readers_see_an_approval_at_once_and_pinned_state_is_answered,
     a_ban_names_the_account_else_the_email_else_the_browser,
 );
@@ -262,4 +263,42 @@ async fn a_ban_names_the_account_else_the_email_else_the_browser(engine: Engine)
     assert_eq!(app.count_rows("bans").await, 1);
     assert_eq!(status_of(&app, own).await, "approved");
     app.stop().await;
+}
+
+/// An account's own comment from the widget is a moderator's: editing it within the window keeps
+/// it published (the rules that hold readers' comments are not a moderator's), and the log names
+/// the account as /admin does.
+async fn a_moderator_edits_their_own_widget_comment_and_it_stays_published(engine: Engine) {
+    let app = TestApp::start(engine).await;
+    let widget = WidgetModerator::sign_in(&app, "alice", Role::Admin, &[], "held").await;
+    let posted = app
+        .post(
+            serde_json::json!({"site": "held", "uri": "/mod-edit/", "body": "From the moderators."}),
+            Some(&widget.credential),
+        )
+        .await;
+    assert_eq!(posted.status(), reqwest::StatusCode::CREATED);
+    let posted: serde_json::Value = posted.json().await.unwrap();
+    let id = posted["comment"]["id"].as_i64().unwrap();
+    assert_eq!(posted["comment"]["status"], "approved");
+    let edited = crate::own_comments::edit(
+        &app,
+        &id.to_string(),
+        "From the moderators, with [a link](https://a.example/) and [another](https://b.example/).",
+        Some(&widget.credential),
+    )
+    .await;
+    assert_eq!(edited.status(), reqwest::StatusCode::OK);
+    assert_eq!(
+        app.comment_column(id, "status").await.as_deref(),
+        Some("approved"),
+        "a site that holds everything does not hold its moderator"
+    );
+    assert_eq!(
+        app.count_rows(&format!(
+            "moderation_events WHERE comment_id = {id} AND action = 'author_edit' AND actor = 'admin:alice'"
+        ))
+        .await,
+        1
+    );
 }
