@@ -76,12 +76,7 @@ async fn a_guest_posts_on_an_open_site_and_everyone_reads_it(engine: Engine) {
 
     // The avatar is served by replybox itself.
     let path = avatar.split_once("/avatar/").unwrap().1;
-    let picture = app
-        .client
-        .get(app.url(&format!("/avatar/{path}")))
-        .send()
-        .await
-        .unwrap();
+    let picture = app.get(&format!("/avatar/{path}")).await;
     assert_eq!(picture.status(), StatusCode::OK);
     assert_eq!(picture.headers()["content-type"], "image/svg+xml");
 

@@ -85,7 +85,7 @@ async fn a_moderator_acts_on_a_held_comment_from_the_alert_mail(engine: Engine) 
 
     let approve = path_of(&alert.link("/mail/act/"));
     // A mail scanner fetching the link changes nothing.
-    let preview = app.client.get(app.url(&approve)).send().await.unwrap();
+    let preview = app.get(&approve).await;
     assert_eq!(preview.status(), StatusCode::OK);
     assert!(preview.text().await.unwrap().contains("Approve?"));
     assert_eq!(

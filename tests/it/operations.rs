@@ -13,12 +13,12 @@ on_both_engines!(
 
 async fn health_follows_the_database(engine: Engine) {
     let app = TestApp::start(engine).await;
-    let healthy = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let healthy = app.get("/healthz").await;
     assert_eq!(healthy.status(), StatusCode::OK);
     assert_eq!(healthy.text().await.unwrap(), "ok");
 
     app.state.db.close().await;
-    let sick = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let sick = app.get("/healthz").await;
     assert_eq!(
         crate::support::error_code(sick).await,
         (StatusCode::SERVICE_UNAVAILABLE, "unavailable".into())
@@ -31,7 +31,7 @@ async fn metrics_count_requests_and_comments(engine: Engine) {
     app.post_as_guest("held", "/m/", None, "for the metrics", "Ada")
         .await;
     app.thread("held", "/m/", None).await;
-    let response = app.client.get(app.url("/metrics")).send().await.unwrap();
+    let response = app.get("/metrics").await;
     assert_eq!(response.status(), StatusCode::OK);
     let text = response.text().await.unwrap();
     assert!(

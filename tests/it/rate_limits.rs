@@ -102,12 +102,7 @@ async fn reads_are_limited_too(engine: Engine) {
     for _ in 0..3 {
         app.thread("open", "/r/", None).await;
     }
-    let limited = app
-        .client
-        .get(app.url("/api/comments?site=open&uri=/r/"))
-        .send()
-        .await
-        .unwrap();
+    let limited = app.get("/api/comments?site=open&uri=/r/").await;
     assert!(limited.headers().contains_key("retry-after"));
     assert_eq!(
         error_code(limited).await,

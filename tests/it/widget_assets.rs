@@ -24,7 +24,7 @@ fn hashed_asset(html: &str, extension: &str) -> String {
 #[tokio::test]
 async fn the_loader_revalidates_and_the_app_is_cached_for_a_year() {
     let app = TestApp::start(Engine::Sqlite).await;
-    let loader = app.client.get(app.url("/embed.js")).send().await.unwrap();
+    let loader = app.get("/embed.js").await;
     assert_eq!(loader.status(), StatusCode::OK);
     assert_eq!(loader.headers()[CACHE_CONTROL], "public, max-age=300");
     assert!(
@@ -45,17 +45,12 @@ async fn the_loader_revalidates_and_the_app_is_cached_for_a_year() {
     assert_eq!(again.headers()[ETAG], etag);
     assert!(again.bytes().await.unwrap().is_empty());
 
-    let frame = app
-        .client
-        .get(app.url("/embed/thread?site=open&uri=/p/"))
-        .send()
-        .await
-        .unwrap();
+    let frame = app.get("/embed/thread?site=open&uri=/p/").await;
     assert_eq!(frame.status(), StatusCode::OK);
     let html = frame.text().await.unwrap();
     for extension in ["js", "css"] {
         let path = hashed_asset(&html, extension);
-        let asset = app.client.get(app.url(&path)).send().await.unwrap();
+        let asset = app.get(&path).await;
         assert_eq!(asset.status(), StatusCode::OK, "{path}");
         assert_eq!(
             asset.headers()[CACHE_CONTROL],
@@ -71,12 +66,7 @@ async fn the_loader_revalidates_and_the_app_is_cached_for_a_year() {
             .unwrap();
         assert_eq!(revalidated.status(), StatusCode::NOT_MODIFIED);
     }
-    let stale = app
-        .client
-        .get(app.url("/embed/app.000000000000.js"))
-        .send()
-        .await
-        .unwrap();
+    let stale = app.get("/embed/app.000000000000.js").await;
     assert_eq!(stale.status(), StatusCode::NOT_FOUND);
     app.stop().await;
 }
@@ -84,12 +74,7 @@ async fn the_loader_revalidates_and_the_app_is_cached_for_a_year() {
 #[tokio::test]
 async fn compressed_responses_say_they_vary_by_encoding() {
     let app = TestApp::start(Engine::Sqlite).await;
-    let frame = app
-        .client
-        .get(app.url("/embed/thread?site=open&uri=/p/"))
-        .send()
-        .await
-        .unwrap();
+    let frame = app.get("/embed/thread?site=open&uri=/p/").await;
     let html = frame.text().await.unwrap();
     let path = hashed_asset(&html, "js");
     let gzipped = app
@@ -113,12 +98,7 @@ async fn compressed_responses_say_they_vary_by_encoding() {
 #[tokio::test]
 async fn only_the_sites_own_origins_may_frame_its_thread() {
     let app = TestApp::start(Engine::Sqlite).await;
-    let frame = app
-        .client
-        .get(app.url("/embed/thread?site=open&uri=/p/"))
-        .send()
-        .await
-        .unwrap();
+    let frame = app.get("/embed/thread?site=open&uri=/p/").await;
     let csp = frame.headers()[CONTENT_SECURITY_POLICY]
         .to_str()
         .unwrap()
@@ -136,12 +116,7 @@ async fn only_the_sites_own_origins_may_frame_its_thread() {
         "no inline script: {html}"
     );
 
-    let unknown = app
-        .client
-        .get(app.url("/embed/thread?site=nope"))
-        .send()
-        .await
-        .unwrap();
+    let unknown = app.get("/embed/thread?site=nope").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     app.stop().await;
 }
@@ -149,7 +124,7 @@ async fn only_the_sites_own_origins_may_frame_its_thread() {
 #[tokio::test]
 async fn the_demo_blog_post_is_served_by_replybox_itself() {
     let app = TestApp::start(Engine::Sqlite).await;
-    let page = app.client.get(app.url("/demo/")).send().await.unwrap();
+    let page = app.get("/demo/").await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(

@@ -120,7 +120,7 @@ async fn remark42_file_routes_refuse_path_traversal(engine: Engine) {
         "/auth/icons/..%2f..%2fconfig.toml",
         "/admin/..%2fconfig.toml",
     ] {
-        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let response = app.get(path).await;
         let status = response.status();
         let body = response.text().await.unwrap();
         assert!(
@@ -263,7 +263,7 @@ async fn cusdis_commento_a_mail_scanner_opening_an_approve_link_changes_nothing(
     let alert = smtp.wait_for("mod@example.org", "Held comment by").await;
     let approve = path_of(&alert.link("/mail/act/"));
     for _ in 0..3 {
-        let scanned = app.client.get(app.url(&approve)).send().await.unwrap();
+        let scanned = app.get(&approve).await;
         assert_eq!(scanned.status(), StatusCode::OK);
         assert!(scanned.text().await.unwrap().contains("Approve?"));
     }

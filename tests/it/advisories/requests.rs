@@ -258,7 +258,7 @@ async fn the_small_findings_stay_fixed(engine: Engine) {
     assert_eq!(reply(Some(adas)).await.status(), StatusCode::CREATED);
 
     // Metrics answer a scraper beside replybox, not a client behind the proxy.
-    let local = app.client.get(app.url("/metrics")).send().await.unwrap();
+    let local = app.get("/metrics").await;
     assert_eq!(local.status(), StatusCode::OK);
     let behind_proxy = TestApp::with_config(
         engine,

@@ -10,11 +10,8 @@ use crate::support::{Engine, TestApp};
 async fn the_moderator_tools_load_on_demand_from_a_hashed_immutable_file() {
     let app = TestApp::start(Engine::Sqlite).await;
     let frame = app
-        .client
-        .get(app.url("/embed/thread?site=open&uri=/p/"))
-        .send()
+        .get("/embed/thread?site=open&uri=/p/")
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -25,7 +22,7 @@ async fn the_moderator_tools_load_on_demand_from_a_hashed_immutable_file() {
             && path.len() == "/embed/moderate..js".len() + 12,
         "{path}"
     );
-    let tools = app.client.get(app.url(path)).send().await.unwrap();
+    let tools = app.get(path).await;
     assert_eq!(tools.status(), StatusCode::OK);
     assert_eq!(
         tools.headers()[CACHE_CONTROL],
@@ -45,15 +42,7 @@ async fn the_moderator_tools_load_on_demand_from_a_hashed_immutable_file() {
     assert!(!tools.contains("// "), "served without its comments");
 
     let app_js = crate::admin::between(&frame, "<script src=\"", "\"");
-    let app_js = app
-        .client
-        .get(app.url(app_js))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let app_js = app.get(app_js).await.text().await.unwrap();
     assert!(
         !app_js.contains("/moderation") && app_js.contains("replybox-moderate"),
         "readers get only the loader of the tools"

@@ -220,6 +220,15 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// A plain GET of one of the server's paths, as a browser's address bar would send it.
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Posts a comment from the blog's origin, as the widget would.
     pub async fn post(&self, body: Value, credential: Option<&str>) -> Response {
         let mut request = self
