@@ -1,6 +1,6 @@
 //! The widget's files, embedded in the binary (so one file is the whole deployment).
 //!
-//! Cache policy as data: the loader (`/embed.js`) keeps a stable URL, so it is cached briefly and
+//! Cache policy as data ([`served`]): the loader (`/embed.js`) keeps a stable URL, so it is cached briefly and
 //! revalidated by ETag; the iframe's script and stylesheet are named by a hash of their content
 //! and cached for a year (`immutable`); every file answers `304` to a matching `If-None-Match`.
 //! The iframe document is per site: its CSP lets only the site's origins frame it. The
@@ -11,115 +11,23 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use crate::extract::AppQuery;
-use crate::fingerprint::hex;
 use crate::html::Policy;
 use crate::state::AppState;
 
+mod languages;
 pub mod minify;
+mod served;
+mod sizes;
 
-/// How long a browser may keep a file without asking again.
-#[derive(Debug, Clone, Copy)]
-enum CachePolicy {
-    /// Content-hashed URL: forever.
-    Immutable,
-    /// Stable URL: five minutes, then revalidate.
-    Short,
-    /// Always revalidate.
-    Revalidate,
-}
-
-impl CachePolicy {
-    fn header(self) -> HeaderValue {
-        HeaderValue::from_static(match self {
-            Self::Immutable => "public, max-age=31536000, immutable",
-            Self::Short => "public, max-age=300",
-            Self::Revalidate => "no-cache",
-        })
-    }
-}
-
-/// One embedded file.
-struct Asset {
-    body: Bytes,
-    content_type: &'static str,
-    etag: HeaderValue,
-    cache: CachePolicy,
-}
-
-impl Asset {
-    fn new(body: &'static [u8], content_type: &'static str, cache: CachePolicy) -> Self {
-        Self {
-            etag: etag_of(body),
-            body: Bytes::from_static(body),
-            content_type,
-            cache,
-        }
-    }
-
-    /// A script or stylesheet: served minified (see [`minify`]).
-    fn code(source: &str, content_type: &'static str, cache: CachePolicy) -> Self {
-        let body = Bytes::from(if content_type.starts_with("text/css") {
-            minify::css(source)
-        } else {
-            minify::javascript(source)
-        });
-        Self {
-            etag: etag_of(&body),
-            body,
-            content_type,
-            cache,
-        }
-    }
-
-    /// 200 with the body, or 304 when the browser already has this version.
-    fn respond(&self, request: &HeaderMap) -> Response {
-        let mut response = if matches_etag(request, &self.etag) {
-            StatusCode::NOT_MODIFIED.into_response()
-        } else {
-            let mut response = self.body.clone().into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(self.content_type),
-            );
-            response
-        };
-        let headers = response.headers_mut();
-        headers.insert(header::ETAG, self.etag.clone());
-        headers.insert(header::CACHE_CONTROL, self.cache.header());
-        response
-    }
-}
-
-fn etag_of(body: &[u8]) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{}\"", &hex(&Sha256::digest(body))[..20]))
-        .expect("hex is a valid header")
-}
-
-fn matches_etag(request: &HeaderMap, etag: &HeaderValue) -> bool {
-    let Some(wanted) = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let etag = etag.to_str().unwrap_or_default();
-    wanted
-        .split(',')
-        .map(|tag| tag.trim().trim_start_matches("W/"))
-        .any(|tag| tag == etag || tag == "*")
-}
-
-fn content_hash(body: &[u8]) -> String {
-    hex(&Sha256::digest(body))[..12].to_string()
-}
+pub use languages::{LANGUAGES, language};
+use served::{Asset, CachePolicy, Hashed, content_hash};
+pub use sizes::{WidgetFile, widget_sizes};
 
 /// The thread app (the iframe's script), one source file per part, joined in this order into
 /// the one `app.js` served (one request, no build step): every part shares one function scope,
@@ -134,13 +42,6 @@ const APP_JS_PARTS: [&str; 7] = [
     include_str!("../embed/app/replying.js"),
     include_str!("../embed/app/posting.js"),
     include_str!("../embed/app/start.js"),
-];
-
-/// The languages the widget speaks (`data-lang`, else the reader's browser), each with the
-/// strings its app.js carries; the first is the fallback.
-pub const LANGUAGES: [(&str, &str); 2] = [
-    ("en", include_str!("../embed/app/lang/en.js")),
-    ("de", include_str!("../embed/app/lang/de.js")),
 ];
 
 /// The reader's tools, loaded on demand (editing, deleting, reporting, previews, the rest of a
@@ -164,38 +65,6 @@ fn app_js_source(strings: &str) -> String {
     let mut parts = vec![strings];
     parts.extend(APP_JS_PARTS);
     joined(&parts)
-}
-
-/// The language a frame is shown in: `lang` as asked (`de-AT`), else its primary subtag
-/// (`de`), else the first of [`LANGUAGES`].
-pub fn language(asked: Option<&str>) -> &'static str {
-    let asked = asked.unwrap_or_default().trim().to_ascii_lowercase();
-    let primary = asked.split(['-', '_']).next().unwrap_or_default();
-    LANGUAGES
-        .iter()
-        .map(|(code, _)| *code)
-        .find(|code| *code == asked || *code == primary)
-        .unwrap_or(LANGUAGES[0].0)
-}
-
-/// One script served under a content-hashed name.
-struct Hashed {
-    name: String,
-    asset: Asset,
-}
-
-impl Hashed {
-    fn script(stem: &str, source: &str) -> Self {
-        let asset = Asset::code(
-            source,
-            "text/javascript; charset=utf-8",
-            CachePolicy::Immutable,
-        );
-        Self {
-            name: format!("{stem}.{}.js", content_hash(&asset.body)),
-            asset,
-        }
-    }
 }
 
 struct Assets {
@@ -381,113 +250,4 @@ pub async fn thread_frame(
 
 fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Not found").into_response()
-}
-
-/// One of the widget's files as served (comments stripped): its name, source bytes, served
-/// bytes, served bytes gzipped at level 9, and whether a reader downloads it by default (the
-/// size budget counts those; on-demand parts are reported beside them).
-#[derive(Debug, Clone)]
-pub struct WidgetFile {
-    /// Its name (`app.js (de)` for one language's app).
-    pub name: String,
-    /// Bytes as written in `embed/`.
-    pub source: usize,
-    /// Bytes served.
-    pub served: usize,
-    /// Bytes served, gzipped at level 9.
-    pub gzipped: usize,
-    /// Downloaded by every reader (else only on demand).
-    pub by_default: bool,
-}
-
-/// The widget's files. A reader downloads the loader, one language's app.js and the stylesheet:
-/// every language's app.js is listed, and the budget holds for each.
-pub fn widget_sizes() -> Vec<WidgetFile> {
-    let assets = &*ASSETS;
-    let file = |name: String, source: usize, asset: &Asset, by_default: bool| WidgetFile {
-        name,
-        source,
-        served: asset.body.len(),
-        gzipped: minify::gzipped_len(&asset.body),
-        by_default,
-    };
-    let mut files = vec![file(
-        "embed.js".into(),
-        include_str!("../embed/embed.js").len(),
-        &assets.loader,
-        true,
-    )];
-    for ((code, strings), (_, app)) in LANGUAGES.iter().zip(&assets.apps) {
-        let source = app_js_source(strings).len();
-        files.push(file(format!("app.js ({code})"), source, &app.asset, true));
-    }
-    files.push(file(
-        "app.css".into(),
-        include_str!("../embed/app.css").len(),
-        &assets.app_css,
-        true,
-    ));
-    files.push(file(
-        "more.js".into(),
-        joined(&MORE_JS_PARTS).len(),
-        &assets.more.asset,
-        false,
-    ));
-    files.push(file(
-        "moderate.js".into(),
-        include_str!("../embed/moderate.js").len(),
-        &assets.moderate.asset,
-        false,
-    ));
-    files
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-
-    use super::*;
-
-    /// The keys of a strings table: `  key: …` lines (the tables keep one key a line).
-    fn keys(table: &str, indent: &str) -> BTreeSet<String> {
-        table
-            .lines()
-            .filter_map(|line| line.strip_prefix(indent))
-            .filter(|line| !line.starts_with(' '))
-            .filter_map(|line| line.split_once(':').map(|(key, _)| key))
-            .filter(|key| key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-            .map(str::to_string)
-            .collect()
-    }
-
-    #[test]
-    fn every_language_says_everything_english_says() {
-        let english = keys(LANGUAGES[0].1, "  ");
-        assert!(english.len() > 50, "{english:?}");
-        for (code, strings) in &LANGUAGES[1..] {
-            assert_eq!(keys(strings, "  "), english, "the reader app in {code}");
-        }
-        // The reader's tools keep every language in one table, `MORE = { en: {…}, de: {…} }`.
-        let tools = include_str!("../embed/more/strings.js");
-        let table = |code: &str| {
-            let start = tools.find(&format!("\n  {code}: {{")).expect("a language");
-            let end = start + tools[start..].find("\n  }").expect("its end");
-            keys(&tools[start..end], "    ")
-        };
-        let english = table("en");
-        assert!(english.len() > 30, "{english:?}");
-        for (code, _) in LANGUAGES {
-            assert_eq!(table(code), english, "the reader's tools in {code}");
-        }
-    }
-
-    #[test]
-    fn a_frame_speaks_the_language_asked_for_or_english() {
-        assert_eq!(language(Some("de")), "de");
-        assert_eq!(language(Some("de-AT")), "de");
-        assert_eq!(language(Some("DE_ch")), "de");
-        assert_eq!(language(Some("fr-FR")), "en");
-        assert_eq!(language(Some("")), "en");
-        assert_eq!(language(None), "en");
-    }
 }
