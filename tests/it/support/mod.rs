@@ -135,7 +135,7 @@ pub struct TestApp {
 impl TestApp {
     /// Starts replybox with the standard test sites and generous limits.
     pub async fn start(engine: Engine) -> Self {
-        Self::with_config(engine, &format!("[limits]\nreads_per_minute = 100000\nread_burst = 10000\nwrites_per_minute = 10000\nwrite_burst = 10000\n{SITES}")).await
+        Self::with_config(engine, &format!("{LIMITS}{SITES}")).await
     }
 
     /// Starts replybox with extra TOML (sections other than `[server]` and `[database]`).
