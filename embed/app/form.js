@@ -6,6 +6,7 @@ const fields = {};
 let status, submit, leave, cancel;
 
 function setStatus(text, isError) {
+  if (!status) return say(text); // a locked thread has no form (a moderator may still sign in)
   status.textContent = text;
   status.className = 'rb-status' + (isError ? ' rb-err' : '');
 }

@@ -21,7 +21,7 @@ function moveForm(c) {
     cancel.hidden = false;
     fields.body.focus();
   } else {
-    app.append(respond);
+    foot.before(respond);
     leave.textContent = t('leave');
     cancel.hidden = true;
     if (previous) $('c-' + previous.id)?.querySelector('.rb-reply')?.focus();

@@ -70,8 +70,12 @@ function likeButton(c) {
     b.disabled = true;
     const { r, j } = await api(c.liked ? 'DELETE' : 'POST', 'comments/' + c.id + '/likes').catch(() => ({ r: {} }));
     if (r.ok) {
-      RB.update({ id: c.id, likes: j.likes, liked: j.liked });
-      $('c-' + c.id)?.querySelector('.rb-like')?.focus();
+      // This button alone changes: a reply or an edit being written elsewhere stays as it is,
+      // and the list keeps its order under the reader's pointer until it is drawn again.
+      Object.assign(c, { likes: j.likes, liked: j.liked });
+      const again = likeButton(c);
+      b.replaceWith(again);
+      again.focus();
     } else {
       b.disabled = false;
       say(errorText(j?.error?.code, r.headers?.get('Retry-After')), b);
@@ -86,7 +90,7 @@ const FIRST = 20;
 const SLICE_MS = 100;
 let drawing = 0; // which drawing is current: a new one abandons the slices of the old
 
-function renderThread(target) {
+function renderThread(target = replyTo?.id) {
   heading.textContent = headingText();
   const byId = new Map(comments.map((c) => [c.id, c]));
   const kids = new Map();
@@ -121,6 +125,12 @@ function renderThread(target) {
   draw(0, upTo);
   list.replaceWith(ol);
   list = ol;
+  // The reply form was under a comment of the old list: under the same comment in the new one.
+  if (replyTo) {
+    const at = $('c-' + replyTo.id);
+    if (at) at.querySelector('article').after(respond);
+    else moveForm(null);
+  }
   quiet = false;
   reportHeight();
   const mine = ++drawing;

@@ -95,10 +95,16 @@ describe('the reader\'s own controls in Chromium', () => {
           await seed(env, { uri: `/post/${slug}`, parent: answered, body: `A reply that stays (${mode})`, author: { name: 'Rex' } });
           await page.reload();
           f = await widget(page);
+          // Each deletion is seen in the thread itself: a placeholder where a reply hangs, nothing
+          // where none does.
+          const deleted = {
+            [answered]: async () => (await f.textContent(`#c-${answered} > article .rb-body`)) === 'This comment was deleted.',
+            [lonely]: async () => (await f.$(`#c-${lonely}`)) === null
+          };
           for (const id of [answered, lonely]) {
             await f.click(`#c-${id} > article .rb-remove`);
             await f.click(`#c-${id} .rb-removing .rb-submit`);
-            await until(async () => (await f.textContent('.rb-live')).includes('deleted'), 10_000, 'the deletion');
+            await until(deleted[id], 10_000, `the deletion of ${id}`);
           }
           await page.reload();
           f = await widget(page);
@@ -155,8 +161,15 @@ describe('the reader\'s own controls in Chromium', () => {
           f = await widget(page);
           assert.equal(await f.inputValue('#rb-sort'), 'best', 'remembered in this browser');
           assert.deepEqual(await order(f), ['B, liked twice', 'C, the newest, liked once', 'A, the oldest']);
+          // Sorting again while a reply is being written: the form stays under its comment.
+          await f.click(`#c-${b.id} > article .rb-reply`);
+          await f.fill('#rb-body', 'Still typing');
           await f.selectOption('#rb-sort', 'newest');
           assert.deepEqual(await order(f), ['C, the newest, liked once', 'B, liked twice', 'A, the oldest']);
+          assert.equal(await f.inputValue(`#c-${b.id} #rb-body`), 'Still typing');
+          // Cancelled, the form goes back under the thread, above the footer.
+          await f.click('.rb-cancel');
+          assert.ok(await f.evaluate(() => document.getElementById('rb-respond').nextElementSibling?.classList.contains('rb-foot')), 'the form above the footer');
         }));
 
       test('a reader likes a comment once, keeps it across reloads and takes it back', T, () =>
@@ -177,11 +190,16 @@ describe('the reader\'s own controls in Chromium', () => {
           f = await widget(page);
           assert.equal(await f.textContent(like), '♥ 1');
           assert.equal(await f.getAttribute(like, 'aria-pressed'), 'true');
-          // Keyboard: Space on the focused button takes it back.
+          // Keyboard: Space on the focused button takes it back, and a reply being written under
+          // the comment stays as it was.
+          await f.click(`#c-${c.id} > article .rb-reply`);
+          await f.fill('#rb-body', 'Half a thought');
           await f.focus(like);
           await page.keyboard.press('Space');
           await until(async () => (await f.textContent(like)) === '♥ 0', 10_000, 'the count to go down');
           assert.equal(await f.getAttribute(like, 'aria-pressed'), 'false');
+          assert.ok(await f.evaluate(() => document.activeElement.matches('.rb-like')), 'the focus stays on the button');
+          assert.equal(await f.inputValue(`#c-${c.id} #rb-body`), 'Half a thought');
         }));
 
       test('three readers on three networks report a comment and it leaves the public thread', T, () =>
@@ -240,7 +258,9 @@ describe('the reader\'s own controls in Chromium', () => {
           const exported = JSON.parse(await fsp.readFile(await download.path(), 'utf8'));
           const text = JSON.stringify(exported);
           assert.ok(text.includes(`My answered comment (${mode})`) && text.includes(`My lonely comment (${mode})`), text);
-          assert.ok(!text.includes('Someone else wrote this') || text.includes(`"${someone.id}`), 'only what is theirs (a like names the comment, not its text)');
+          assert.deepEqual(exported.comments.map((c) => c.text).sort(), [`My answered comment (${mode})`, `My lonely comment (${mode})`]);
+          assert.deepEqual(exported.likes.map((l) => l.comment), [someone.id], 'a like names the comment, not its text');
+          assert.ok(!text.includes('Someone else wrote this'), 'only what is theirs');
           assert.ok(!text.includes('A reply by Sam'), 'not the replies of others');
 
           await f.click('#rb-data >> text=Delete my data…');

@@ -57,6 +57,8 @@ const STRINGS = {
   m: { one: 'vor {n} Minute', other: 'vor {n} Minuten' },
   rate_limited: { one: 'Du bist zu schnell — versuche es in {n} Sekunde noch einmal.', other: 'Du bist zu schnell — versuche es in {n} Sekunden noch einmal.' },
   rate_limited_soon: 'Du bist zu schnell — versuche es gleich noch einmal.',
+  own_comment: 'Eigene Kommentare kannst du nicht mit „Gefällt mir“ markieren.',
+  already_liked: 'Dieser Kommentar gefällt dir bereits.',
   comment_empty: 'Bitte schreibe zuerst einen Kommentar.',
   comment_too_long: 'Dein Kommentar ist zu lang — bitte kürze ihn.',
   payload_too_large: 'Dein Kommentar ist zu lang — bitte kürze ihn.',

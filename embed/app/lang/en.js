@@ -60,6 +60,8 @@ const STRINGS = {
   m: { one: '{n} minute ago', other: '{n} minutes ago' },
   rate_limited: { one: "You're going too fast — try again in {n} second.", other: "You're going too fast — try again in {n} seconds." },
   rate_limited_soon: "You're going too fast — try again in a moment.",
+  own_comment: 'You cannot like your own comment.',
+  already_liked: 'You already like this comment.',
   comment_empty: 'Please write a comment first.',
   comment_too_long: 'Your comment is too long — please shorten it.',
   payload_too_large: 'Your comment is too long — please shorten it.',
