@@ -52,7 +52,7 @@ pub async fn like(
         now: store::now_ms(),
     };
     let liked = likes::like(&state.db, &new).await?;
-    if !liked.added {
+    if !liked.changed {
         return Err(AppError::AlreadyLiked);
     }
     state.caches.page_changed(&comment.site, &comment.uri);
@@ -74,13 +74,19 @@ pub async fn unlike(
 ) -> AppResult<Response> {
     let (id, comment, site) = super::comment_in_reach(&state, &id, &headers, true).await?;
     state.limits.check_like(site.id(), ip).await?;
-    let count = match viewer.voter() {
+    let unliked = match viewer.voter() {
         Some(voter) => likes::unlike(&state.db, id, &voter).await?,
-        None => likes::count(&state.db, id).await?,
+        None => likes::Liked {
+            changed: false,
+            likes: likes::count(&state.db, id).await?,
+        },
     };
-    state.caches.page_changed(&comment.site, &comment.uri);
+    // Only a like taken back changes the page (every instance forgets it when told).
+    if unliked.changed {
+        state.caches.page_changed(&comment.site, &comment.uri);
+    }
     let body = Likes {
-        likes: count,
+        likes: unliked.likes,
         liked: false,
         credential: None,
     };

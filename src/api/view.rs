@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use crate::auth::providers::Providers;
+use crate::auth::viewer::is_author;
 use crate::auth::{ProviderButton, ViewerView};
 use crate::moderation::Status;
 use crate::sites::Site;
@@ -76,8 +77,7 @@ impl<'a> SeenBy<'a> {
 
     /// Whether the viewer wrote `row` (this browser, or their account in any browser).
     fn wrote(&self, row: &CommentRow) -> bool {
-        (self.user_id.is_some() && row.user_id == self.user_id)
-            || (self.reader_id.is_some() && row.reader_id == self.reader_id)
+        is_author((self.reader_id, self.user_id), (row.reader_id, row.user_id))
     }
 }
 

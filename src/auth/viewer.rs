@@ -52,17 +52,15 @@ impl Viewer {
     /// signed in, else this browser's credential (`r:ID`); `None` without a credential.
     pub fn voter(&self) -> Option<String> {
         match (self.user_id(), self.reader_id()) {
-            (Some(user), _) => Some(format!("u:{user}")),
-            (None, Some(reader)) => Some(format!("r:{reader}")),
             (None, None) => None,
+            (user, reader) => Some(crate::store::likes::voter(user, reader.unwrap_or_default())),
         }
     }
 
     /// Whether this reader wrote a comment with these author columns: the same account, or the
     /// same browser credential.
     pub fn wrote(&self, reader_id: Option<i64>, user_id: Option<i64>) -> bool {
-        (self.user_id().is_some() && user_id == self.user_id())
-            || (self.reader_id().is_some() && reader_id == self.reader_id())
+        is_author((self.reader_id(), self.user_id()), (reader_id, user_id))
     }
 
     /// The viewer behind these request headers: what the extractor does, for a handler that
@@ -94,4 +92,14 @@ impl FromRequestParts<AppState> for Viewer {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         Self::from_headers(&parts.headers, state).await
     }
+}
+
+/// Whether the reader holding credential and account `(reader_id, user_id)` wrote a comment
+/// whose author columns are `(by_reader, by_user)`: the same account in any browser, or the same
+/// browser credential.
+pub fn is_author(
+    (reader_id, user_id): (Option<i64>, Option<i64>),
+    (by_reader, by_user): (Option<i64>, Option<i64>),
+) -> bool {
+    (user_id.is_some() && by_user == user_id) || (reader_id.is_some() && by_reader == reader_id)
 }

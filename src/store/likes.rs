@@ -4,6 +4,18 @@
 use super::credentials::{Holder, holder_reader_id};
 use super::{Db, read_db, write_db, write_tx};
 
+/// The comment's likes, counted.
+const COUNT: &str = "SELECT COUNT(*) FROM likes WHERE comment_id = $1";
+
+/// Who a like belongs to: an account across all its browsers (`u:ID`), else one browser's
+/// credential (`r:ID`).
+pub fn voter(user_id: Option<i64>, reader_id: i64) -> String {
+    match user_id {
+        Some(user) => format!("u:{user}"),
+        None => format!("r:{reader_id}"),
+    }
+}
+
 /// A like to record.
 #[derive(Debug, Clone)]
 pub struct NewLike {
@@ -17,11 +29,11 @@ pub struct NewLike {
     pub now: i64,
 }
 
-/// What came of a like.
+/// What came of a like or of taking it back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Liked {
-    /// Whether this like is new (false: the reader liked it before; nothing changed).
-    pub added: bool,
+    /// Whether anything changed (false: the reader liked it before, or had no like to take back).
+    pub changed: bool,
     /// Readers who like the comment now.
     pub likes: i64,
 }
@@ -30,11 +42,8 @@ pub struct Liked {
 pub async fn like(db: &Db, new: &NewLike) -> sqlx::Result<Liked> {
     Ok(write_tx!(db, tx => {
         let reader_id = holder_reader_id!(&new.holder, tx, new.now);
-        let voter = match new.user_id {
-            Some(user) => format!("u:{user}"),
-            None => format!("r:{reader_id}"),
-        };
-        let added = sqlx::query(
+        let voter = voter(new.user_id, reader_id);
+        let changed = sqlx::query(
             "INSERT INTO likes (comment_id, voter, reader_id, user_id, created_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (comment_id, voter) DO NOTHING",
         )
@@ -47,36 +56,33 @@ pub async fn like(db: &Db, new: &NewLike) -> sqlx::Result<Liked> {
         .await?
         .rows_affected()
             == 1;
-        let likes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM likes WHERE comment_id = $1")
+        let likes: i64 = sqlx::query_scalar(COUNT)
             .bind(new.comment_id)
             .fetch_one(&mut *tx)
             .await?;
-        Liked { added, likes }
+        Liked { changed, likes }
     }))
 }
 
-/// Takes a reader's like back (nothing happens if there was none); returns the comment's likes.
-pub async fn unlike(db: &Db, comment_id: i64, voter: &str) -> sqlx::Result<i64> {
+/// Takes a reader's like back (nothing happens if there was none), and counts what is left.
+pub async fn unlike(db: &Db, comment_id: i64, voter: &str) -> sqlx::Result<Liked> {
     write_db!(db, pool => {
-        sqlx::query("DELETE FROM likes WHERE comment_id = $1 AND voter = $2")
+        let changed = sqlx::query("DELETE FROM likes WHERE comment_id = $1 AND voter = $2")
             .bind(comment_id)
             .bind(voter)
             .execute(pool)
-            .await?;
-        sqlx::query_scalar("SELECT COUNT(*) FROM likes WHERE comment_id = $1")
-            .bind(comment_id)
-            .fetch_one(pool)
-            .await
+            .await?
+            .rows_affected()
+            > 0;
+        let likes: i64 = sqlx::query_scalar(COUNT).bind(comment_id).fetch_one(pool).await?;
+        Ok::<_, sqlx::Error>(Liked { changed, likes })
     })
 }
 
 /// How many readers like this comment.
 pub async fn count(db: &Db, comment_id: i64) -> sqlx::Result<i64> {
     read_db!(db, pool => {
-        sqlx::query_scalar("SELECT COUNT(*) FROM likes WHERE comment_id = $1")
-            .bind(comment_id)
-            .fetch_one(pool)
-            .await
+        sqlx::query_scalar(COUNT).bind(comment_id).fetch_one(pool).await
     })
 }
 
