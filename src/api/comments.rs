@@ -115,9 +115,7 @@ pub async fn create(
     // which teaches a spammer nothing about the rules.
     let reader = submitted.comment.reader_id;
     let mut row = submitted.comment;
-    if row.status == Status::Spam.as_str() {
-        row.status = Status::Pending.as_str().into();
-    }
+    row.status = Status::as_its_author_sees(&row.status).to_string();
     let none = HashSet::new();
     let seen = SeenBy::new(&state, &site, (reader, row.user_id), &none);
     let body = Created {

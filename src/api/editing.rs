@@ -46,9 +46,9 @@ pub async fn edit(
     headers: HeaderMap,
     AppJson(input): AppJson<EditInput>,
 ) -> AppResult<Response> {
-    let (id, _, site) = super::comment_in_reach(&state, &id, &headers, false).await?;
+    let (id, comment, site) = super::comment_in_reach(&state, &id, &headers, false).await?;
     state.limits.check_edit(site.id(), ip).await?;
-    let row = own::edit(&state, &site, &viewer, id, &input.body, ip).await?;
+    let row = own::edit(&state, &site, &viewer, (id, comment), &input.body, ip).await?;
     Ok(answer(&state, &site, &viewer, row))
 }
 
@@ -60,18 +60,15 @@ pub async fn delete(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let (id, _, site) = super::comment_in_reach(&state, &id, &headers, false).await?;
+    let (id, comment, site) = super::comment_in_reach(&state, &id, &headers, false).await?;
     state.limits.check_edit(site.id(), ip).await?;
-    let row = own::delete(&state, &site, &viewer, id).await?;
+    let row = own::delete(&state, &site, &viewer, (id, comment)).await?;
     Ok(answer(&state, &site, &viewer, row))
 }
 
 /// The changed comment as its author sees it.
 fn answer(state: &AppState, site: &Site, viewer: &Viewer, mut row: CommentRow) -> Response {
-    // One judged spam looks merely held to its author, as when it was posted.
-    if row.status == Status::Spam.as_str() {
-        row.status = Status::Pending.as_str().into();
-    }
+    row.status = Status::as_its_author_sees(&row.status).to_string();
     let none = HashSet::new();
     let seen = SeenBy::new(state, site, (viewer.reader_id(), viewer.user_id()), &none);
     axum::Json(Changed {

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use serde::{Deserialize, Serialize};
 
+use crate::comments::comment_body;
 use crate::error::{AppError, AppResult};
 use crate::extract::AppJson;
 use crate::state::AppState;
@@ -39,17 +40,11 @@ pub async fn preview(
     }
     let site = state.sites.get(&input.site)?;
     super::check_write_origin(&state, &site, &headers)?;
-    let max = state.config.limits.max_comment_chars;
-    if input.body.chars().count() > max {
-        return Err(AppError::invalid(
-            "comment_too_long",
-            format!("Comments are at most {max} characters."),
-        ));
-    }
-    let body = input.body.replace('\0', "");
-    let html = match body.trim() {
-        "" => String::new(),
-        text => crate::render::comment_html(text),
+    // The text as a post would store it; nothing written yet previews as nothing.
+    let html = match comment_body(&input.body, state.config.limits.max_comment_chars) {
+        Ok(text) => crate::render::comment_html(&text),
+        Err(empty) if empty.code() == "comment_empty" => String::new(),
+        Err(refused) => return Err(refused),
     };
     Ok(Json(Preview { html }))
 }

@@ -195,7 +195,9 @@ pub(super) fn page_title(raw: &str) -> String {
     one_line(raw).chars().take(MAX_TITLE_CHARS).collect()
 }
 
-pub(super) fn comment_body(raw: &str, max_chars: usize) -> AppResult<String> {
+/// A comment's text as it will be stored (NULs gone, trimmed): 422 `comment_empty` or
+/// `comment_too_long`.
+pub(crate) fn comment_body(raw: &str, max_chars: usize) -> AppResult<String> {
     // NULs go first, so that a body of only NULs is empty, as it will be stored.
     let without_nul = raw.replace('\0', "");
     let body = without_nul.trim();

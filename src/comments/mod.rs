@@ -21,6 +21,7 @@ pub mod reply;
 pub mod submit;
 pub(crate) mod whole_number;
 
+pub(crate) use input::comment_body;
 pub use input::{CommentInput, GuestInput, MAX_URI_CHARS, page_uri};
 pub use submit::submit;
 

@@ -10,9 +10,8 @@ use crate::error::{AppError, AppResult};
 use crate::moderation::{self, Facts, Status};
 use crate::sites::Site;
 use crate::state::AppState;
-use crate::store::comments::CommentRow;
+use crate::store::comments::{CommentPlace, CommentRow};
 use crate::store::edits::{self, AuthorEdit};
-use crate::store::moderation::QueueRow;
 use crate::store::standing::{self, Author};
 use crate::store::{self};
 
@@ -24,11 +23,11 @@ pub async fn edit(
     state: &AppState,
     site: &Site,
     viewer: &Viewer,
-    id: i64,
+    (id, comment): (i64, CommentPlace),
     raw: &str,
     ip: IpAddr,
 ) -> AppResult<CommentRow> {
-    let comment = changeable(state, site, viewer, id).await?;
+    let comment = changeable(site, viewer, comment)?;
     let body = super::input::comment_body(raw, state.config.limits.max_comment_chars)?;
     let html = crate::render::comment_html(&body);
     let now = store::now_ms();
@@ -103,9 +102,9 @@ pub async fn delete(
     state: &AppState,
     site: &Site,
     viewer: &Viewer,
-    id: i64,
+    (id, comment): (i64, CommentPlace),
 ) -> AppResult<CommentRow> {
-    let comment = changeable(state, site, viewer, id).await?;
+    let comment = changeable(site, viewer, comment)?;
     let desk = state.desk();
     let deleted = edits::delete_by_author(
         &state.db,
@@ -125,19 +124,10 @@ pub async fn delete(
         .ok_or(AppError::NotFound)
 }
 
-/// The comment `id` if the viewer may still change it: theirs (else 403 `not_your_comment`, or
-/// 404 where they could not even see it), published or awaiting moderation (404 otherwise), and
-/// within the site's window (403 `edit_window_closed`).
-async fn changeable(
-    state: &AppState,
-    site: &Site,
-    viewer: &Viewer,
-    id: i64,
-) -> AppResult<QueueRow> {
-    let comment = store::moderation::find(&state.db, id)
-        .await?
-        .filter(|c| c.site == site.id())
-        .ok_or(AppError::NotFound)?;
+/// The comment (on `site`) if the viewer may still change it: theirs (else 403
+/// `not_your_comment`, or 404 where they could not even see it), published or awaiting
+/// moderation (404 otherwise), and within the site's window (403 `edit_window_closed`).
+fn changeable(site: &Site, viewer: &Viewer, comment: CommentPlace) -> AppResult<CommentPlace> {
     let live = [Status::Approved, Status::Pending].map(Status::as_str);
     if !viewer.wrote(comment.reader_id, comment.user_id) {
         // Someone else's comment: say so where everyone can see it, and give away nothing
@@ -160,7 +150,7 @@ async fn changeable(
 
 /// How an author appears in the audit log and the comment's history (`admin:NAME`, as on the
 /// admin pages, for an account's comment written in the widget).
-fn actor(comment: &QueueRow) -> String {
+fn actor(comment: &CommentPlace) -> String {
     let role = if comment.moderator { "admin" } else { "author" };
     format!("{role}:{}", comment.author_name)
 }

@@ -72,6 +72,17 @@ impl Status {
     pub fn parse(word: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|status| status.as_str() == word)
     }
+
+    /// A stored status as the comment's author is told it (the answer to their post or edit,
+    /// their data's download): one judged spam looks merely held, which teaches a spammer
+    /// nothing about the rules.
+    pub fn as_its_author_sees(word: &str) -> &str {
+        if word == Self::Spam.as_str() {
+            Self::Pending.as_str()
+        } else {
+            word
+        }
+    }
 }
 
 /// What a ban (or a trust) names. The words are those stored in `bans.kind` and

@@ -147,7 +147,7 @@ pub async fn export(state: &AppState, owner: Owner) -> AppResult<Document> {
             .push(RevisionDoc {
                 text: r.body,
                 html: r.html,
-                status: as_the_author_sees(r.status),
+                status: Status::as_its_author_sees(&r.status).to_string(),
                 replaced: rfc3339(r.replaced_at),
             });
     }
@@ -161,7 +161,7 @@ pub async fn export(state: &AppState, owner: Owner) -> AppResult<Document> {
             site: c.site,
             uri: c.uri,
             parent: c.parent_id,
-            status: as_the_author_sees(c.status),
+            status: Status::as_its_author_sees(&c.status).to_string(),
             text: c.body,
             html: c.html,
             author: AuthorDoc {
@@ -244,13 +244,4 @@ pub async fn export(state: &AppState, owner: Owner) -> AppResult<Document> {
             })
             .collect(),
     })
-}
-
-/// A status as its author is shown it everywhere: a comment judged spam looks merely held.
-fn as_the_author_sees(status: String) -> String {
-    if status == Status::Spam.as_str() {
-        Status::Pending.as_str().to_string()
-    } else {
-        status
-    }
 }

@@ -100,13 +100,21 @@ pub struct CommentPlace {
     pub user_id: Option<i64>,
     /// When it was written (epoch ms).
     pub created_at: i64,
+    /// The author's name as shown.
+    pub author_name: String,
+    /// The author's email, if given.
+    pub author_email: Option<String>,
+    /// The author's website, if given.
+    pub author_url: Option<String>,
+    /// Written by a moderator (an admin-page account in the widget).
+    pub moderator: bool,
 }
 
 /// A comment's site, page, status and author, by id (one index probe, unlike the moderators'
 /// view).
 pub async fn place(db: &Db, id: i64) -> sqlx::Result<Option<CommentPlace>> {
     read_db!(db, pool => {
-        sqlx::query_as("SELECT t.site, t.uri, c.status, c.reader_id, c.user_id, c.created_at FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = $1")
+        sqlx::query_as("SELECT t.site, t.uri, c.status, c.reader_id, c.user_id, c.created_at, c.author_name, c.author_email, c.author_url, c.moderator FROM comments c JOIN threads t ON t.id = c.thread_id WHERE c.id = $1")
             .bind(id)
             .fetch_optional(pool)
             .await
