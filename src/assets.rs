@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -76,14 +77,15 @@ struct Assets {
     moderate: Hashed,
     app_css_name: String,
     app_css: Asset,
-    thread_html: String,
+    /// The iframe document, per language (in [`LANGUAGES`] order), naming its app.js.
+    frames: Vec<(&'static str, Bytes)>,
     demo: HashMap<&'static str, Asset>,
     admin_css: Asset,
     admin_js: Asset,
 }
 
 static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
-    let apps = LANGUAGES
+    let apps: Vec<(&'static str, Hashed)> = LANGUAGES
         .iter()
         .map(|(code, strings)| (*code, Hashed::script("app", &app_js_source(strings))))
         .collect();
@@ -99,6 +101,13 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         .replace("%MORE_JS%", &format!("/embed/{}", more.name))
         .replace("%MODERATE_JS%", &format!("/embed/{}", moderate.name))
         .replace("%APP_CSS%", &format!("/embed/{app_css_name}"));
+    let frames = (apps.iter())
+        .map(|(code, app)| {
+            let html = (thread_html.replace("%LANG%", code))
+                .replace("%APP_JS%", &format!("/embed/{}", app.name));
+            (*code, Bytes::from(html))
+        })
+        .collect();
     let demo = HashMap::from([
         (
             "",
@@ -136,7 +145,7 @@ static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
         moderate,
         app_css,
         app_css_name,
-        thread_html,
+        frames,
         demo,
         admin_css: Asset::new(
             include_bytes!("../embed/admin/admin.css"),
@@ -226,15 +235,12 @@ pub async fn thread_frame(
         ancestors.join(" ")
     };
     let lang = language(query.lang.as_deref());
-    let app = (ASSETS.apps.iter())
+    // `language` answers only languages there are frames for; the first is the fallback.
+    let frames = &ASSETS.frames;
+    let (_, html) = (frames.iter())
         .find(|(code, _)| *code == lang)
-        .map(|(_, app)| app.name.as_str())
-        .unwrap_or_default();
-    let html = ASSETS
-        .thread_html
-        .replace("%LANG%", lang)
-        .replace("%APP_JS%", &format!("/embed/{app}"));
-    let mut response = html.into_response();
+        .unwrap_or(&frames[0]);
+    let mut response = html.clone().into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

@@ -53,6 +53,11 @@ impl Card {
     /// Cards for `rows`, with their open reports and earlier texts read for the cards that have
     /// any.
     pub async fn all(db: &Db, sites: &Sites, rows: Vec<QueueRow>) -> sqlx::Result<Vec<Self>> {
+        let edited: Vec<i64> = (rows.iter())
+            .filter(|row| row.edited_at.is_some())
+            .map(|row| row.id)
+            .collect();
+        let mut histories = store::edits::revisions_of(db, &edited).await?;
         let mut cards = Vec::with_capacity(rows.len());
         for row in rows {
             let mut card = Card::from(row);
@@ -70,12 +75,8 @@ impl Card {
                     .collect::<Vec<_>>()
                     .join(", ");
             }
-            if card.row.edited_at.is_some() {
-                card.history = store::edits::revisions(db, card.row.id)
-                    .await?
-                    .into_iter()
-                    .map(EarlierText::from)
-                    .collect();
+            if let Some(history) = histories.remove(&card.row.id) {
+                card.history = history.into_iter().map(EarlierText::from).collect();
             }
             cards.push(card);
         }
