@@ -66,6 +66,7 @@ async fn readers_like_a_comment_once_and_take_it_back(engine: Engine) {
     );
     let (_, cy) = post(&app, "open", "/elsewhere/", "Hi.", "Cy").await;
     let response = like(&app, &id.to_string(), Some(&cy), false).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
     assert_eq!(response.json::<Value>().await.unwrap()["likes"], 2);
     assert_eq!(
         app.count_rows(&format!("likes WHERE comment_id = {id}"))

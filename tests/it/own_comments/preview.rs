@@ -45,6 +45,7 @@ async fn a_reader_previews_markdown_as_it_will_be_published(engine: Engine) {
     assert_eq!(posted["comment"]["html"], shown["html"]);
     // Nothing to preview is an empty preview.
     let response = preview(&app, Some(BLOG), json!({"site": "open", "body": "  \n"})).await;
+    assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.json::<Value>().await.unwrap()["html"], "");
     // Refusals.
     for (origin, body, expected) in [

@@ -384,7 +384,19 @@ async fn webhooks_hear_of_the_tombstones_without_the_words_and_earlier_deliverie
         1,
         "Bo's stays"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Nothing more can come once every event is handled and every delivery sent.
+    super::eventually(
+        &app,
+        "SELECT COUNT(*) FROM events WHERE processed_at IS NULL",
+        0,
+    )
+    .await;
+    super::eventually(
+        &app,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE sent_at IS NULL",
+        0,
+    )
+    .await;
     assert_eq!(
         receiver.received().len(),
         4,
