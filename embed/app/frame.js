@@ -130,7 +130,7 @@ const say = (text, at) => {
 // moderator's script sets RB.tools, a function of a comment returning the element added to its
 // tool bar (or null), then calls RB.rerender(); after acting it calls RB.reload().
 const RB = window.replybox = {
-  api, h, t, button, say, errorText, lang: LANG, site: P.site, P, PARENT, strings: STRINGS, load, save, CRED, GUEST,
+  api, h, t, button, say, errorText, lang: LANG, site: P.site, PARENT, strings: STRINGS, load, save, CRED, GUEST,
   viewer: () => viewer,
   // Signed in or out: the form, then the thread as the new viewer sees it. Comments this browser
   // wrote as a guest that still await moderation stay in view after a sign-in (the account's
@@ -144,13 +144,7 @@ const RB = window.replybox = {
     if (held.length) renderThread();
   },
   setStatus: (text, error) => setStatus(text, error),
-  field: (k) => fields[k],
   find: (id) => comments.find((c) => c.id === id),
-  // Replaces a comment with the server's newer copy and draws it again.
-  update: (c) => {
-    comments = comments.map((o) => (o.id === c.id ? { ...o, ...c } : o));
-    renderThread();
-  },
   tools: null,
   rerender: () => renderThread(),
   reload: async () => {

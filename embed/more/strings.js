@@ -81,7 +81,12 @@ RB.reader = {};
 // comment; `Escape` or its cancel button closes it and gives the focus back.
 function panel(li, cls, ...kids) {
   const art = li.querySelector('article');
-  art.querySelector('.rb-panel')?.remove();
+  // One form at a time: another one open (an edit hides the text) gives way with the text back.
+  const open = art.querySelector('.rb-panel');
+  if (open) {
+    open.remove();
+    art.querySelector('.rb-body')?.removeAttribute('hidden');
+  }
   const form = h('form', { class: 'rb-panel ' + cls, onkeydown: (e) => e.key === 'Escape' && close(form) }, ...kids);
   art.querySelector('.rb-tools').before(form);
   return form;

@@ -95,6 +95,13 @@ describe('the reader\'s own controls in Chromium', () => {
           await seed(env, { uri: `/post/${slug}`, parent: answered, body: `A reply that stays (${mode})`, author: { name: 'Rex' } });
           await page.reload();
           f = await widget(page);
+          // Edit opened, then Delete instead: the text the edit hid shows again beside the question.
+          await f.click(`#c-${answered} > article .rb-edit`);
+          await f.waitForSelector(`#c-${answered} .rb-editing`);
+          assert.equal(await f.isVisible(`#c-${answered} > article .rb-body`), false, 'the edit box stands in for the text');
+          await f.click(`#c-${answered} > article .rb-remove`);
+          await f.waitForSelector(`#c-${answered} .rb-removing`);
+          assert.equal(await f.isVisible(`#c-${answered} > article .rb-body`), true, 'the text is back');
           // Each deletion is seen in the thread itself: a placeholder where a reply hangs, nothing
           // where none does.
           const deleted = {
