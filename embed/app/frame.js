@@ -45,7 +45,13 @@ async function api(method, path, body) {
       save(CRED, null);
       continue;
     }
-    if (j?.credential) save(CRED, j.credential);
+    if (j?.credential) {
+      // The first credential this browser holds (a guest's first like, report or comment):
+      // from now on it has data of its own, and the footer offers it.
+      const first = !load(CRED);
+      save(CRED, j.credential);
+      if (first) footer();
+    }
     return { r, j };
   }
 }

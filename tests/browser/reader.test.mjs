@@ -188,9 +188,11 @@ describe('the reader\'s own controls in Chromium', () => {
           const like = `#c-${c.id} .rb-like`;
           assert.equal(await f.textContent(like), '♥ 0');
           assert.equal(await f.getAttribute(like, 'aria-pressed'), 'false');
+          assert.equal(await f.$('.rb-data'), null, 'a browser without a credential has no data');
           await f.click(like);
           await until(async () => (await f.textContent(like)) === '♥ 1', 10_000, 'the count to go up');
           assert.equal(await f.getAttribute(like, 'aria-pressed'), 'true');
+          await f.waitForSelector('.rb-data', { timeout: 5_000 }); // the like's credential: "Your data" is offered
           assert.match(await f.getAttribute(like, 'aria-label'), /1 like/);
           // The like belongs to this browser (its credential came with the like).
           await page.reload();
